@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-2.0
+# l2tpx: BPF objects and their skeletons, the daemon, the CLI and the tests.
+# `make V=1` shows the full commands.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+BUILD	:= build
+
+CC	?= cc
+CLANG	?= clang
+BPFTOOL	?= bpftool
+ARCH_INC := /usr/include/$(shell $(CC) -dumpmachine)
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+PKGS	:= libbpf libxdp libnl-3.0 libnl-route-3.0 libnl-genl-3.0 json-c
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	   -Iinclude -I$(BUILD)/include -Iuser $(PKG_CFLAGS)
+BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -Wall -Werror -Iinclude -Ibpf -I$(ARCH_INC)
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/include/%.skel.h,$(BPF_SRCS))
+BPF_HDRS  := $(wildcard bpf/lib/*.h) include/l2tpx.h
+
+LIB_SRCS  := user/dp.c user/log.c user/util.c
+LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+LIB       := $(BUILD)/libl2tpx.a
+BINS      := $(BUILD)/l2tpxd $(BUILD)/l2tpxctl
+
+TEST_SRCS := $(wildcard tests/test_*.c)
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+SELF_SRCS := $(wildcard selftests/test_*.c)
+SELF_BINS := $(patsubst selftests/%.c,$(BUILD)/selftests/%,$(SELF_SRCS))
+SELF_LIB  := $(wildcard selftests/lib/*.c)
+
+all: $(BINS) $(BPF_OBJS)
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/include/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/user/%.o: user/%.c $(wildcard user/*.h) include/l2tpx.h $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/l2tpxd: $(BUILD)/user/l2tpxd.o $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/l2tpxctl: $(BUILD)/user/l2tpxctl.o $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/%.c $(LIB) $(wildcard tests/*.h)
+	$(call msg,TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/selftests/%: selftests/%.c $(SELF_LIB) $(wildcard selftests/lib/*.h) $(SKELS) $(LIB)
+	$(call msg,SELFTEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Iselftests/lib -o $@ $< $(SELF_LIB) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+tests: $(TEST_BINS) $(SELF_BINS)
+
+check: all tests
+	$(Q)scripts/run-tests.sh $(TEST_BINS) $(SELF_BINS) $(wildcard selftests/e2e_*.sh)
+
+demo: all
+	$(Q)scripts/demo.sh
+
+bench: all
+	$(Q)scripts/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/l2tpx
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/l2tpx/
+
+format:
+	clang-format -i $(wildcard bpf/*.c bpf/lib/*.h include/*.h user/*.c user/*.h \
+		tests/*.c selftests/*.c selftests/lib/*.[ch])
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all tests check demo bench install format clean
+.SECONDARY:

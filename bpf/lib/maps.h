@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Every map of the data plane, defined once.  The dataplane module pins
+ * them under L2TPX_PIN_DIR and hands the same maps to the XDP and the TC
+ * object (reuse by fd), so one set of maps serves every program. */
+#ifndef L2TPX_BPF_MAPS_H
+#define L2TPX_BPF_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include "l2tpx.h"
+
+/* {our tunnel id, our session id} -> session; written by dp; sized by
+ * max sessions (dp raises max_entries before load). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, L2TPX_MAX_SESSIONS);
+	__type(key, struct l2tpx_sess_key);
+	__type(value, struct l2tpx_session);
+} l2tpx_sessions SEC(".maps");
+
+/* subscriber IPv4 host address -> owning session; written by dp. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, L2TPX_MAX_SESSIONS);
+	__type(key, __be32);
+	__type(value, struct l2tpx_dst);
+} l2tpx_dst4 SEC(".maps");
+
+/* subscriber IPv6 host address (/128) -> owning session; written by dp. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, L2TPX_MAX_SESSIONS);
+	__type(key, struct l2tpx_addr);
+	__type(value, struct l2tpx_dst);
+} l2tpx_dst6 SEC(".maps");
+
+/* framed IPv4 route -> owning session; written by dp; longest prefix wins. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, L2TPX_MAX_ROUTES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct l2tpx_lpm4_key);
+	__type(value, struct l2tpx_dst);
+} l2tpx_lpm4 SEC(".maps");
+
+/* delegated / framed IPv6 prefix -> owning session; written by dp. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, L2TPX_MAX_ROUTES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct l2tpx_lpm6_key);
+	__type(value, struct l2tpx_dst);
+} l2tpx_lpm6 SEC(".maps");
+
+/* reason -> packets/bytes, per CPU; written by every program, read by dp. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, L2TPX_R_MAX);
+	__type(key, __u32);
+	__type(value, struct l2tpx_counter);
+} l2tpx_reasons SEC(".maps");
+
+/* session stats slot -> counters, per CPU; slot chosen and zeroed by dp. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, L2TPX_MAX_SESSIONS);
+	__type(key, __u32);
+	__type(value, struct l2tpx_sess_stats);
+} l2tpx_sstats SEC(".maps");
+
+/* ifindex -> ifindex of every interface XDP may redirect to; written by dp
+ * on attach.  A FIB result outside this map is passed to the kernel.  (The
+ * kernel adds BPF_F_RDONLY_PROG to devmaps, so libbpf's pin-by-name reuse
+ * check would refuse this map: dp reuses maps by fd instead.) */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, L2TPX_MAX_TXPORTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} l2tpx_txports SEC(".maps");
+
+#endif

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the BPF data plane and userspace must agree on: map keys and values,
+ * counter reasons, pin names and sizes, L2TPv2/PPP wire constants. */
+#ifndef L2TPX_H
+#define L2TPX_H
+
+#include <linux/types.h>
+
+/* ---- pinning and sizing ------------------------------------------------ */
+
+#define L2TPX_PIN_DIR		"/sys/fs/bpf/l2tpx"
+#define L2TPX_DEFAULT_PORT	1701
+#define L2TPX_MAX_SESSIONS	65536	/* default; dp can raise it before load */
+#define L2TPX_MAX_ROUTES	65536	/* framed routes / delegated prefixes */
+#define L2TPX_MAX_TXPORTS	256	/* interfaces XDP may redirect to */
+#define L2TPX_MAX_OFFSET	64	/* largest L2TP Offset Size the fast path skips */
+#define L2TPX_MAX_VLANS		2
+
+/* Map names as they appear pinned under L2TPX_PIN_DIR. */
+#define L2TPX_MAP_SESSIONS	"l2tpx_sessions"
+#define L2TPX_MAP_DST4		"l2tpx_dst4"
+#define L2TPX_MAP_DST6		"l2tpx_dst6"
+#define L2TPX_MAP_LPM4		"l2tpx_lpm4"
+#define L2TPX_MAP_LPM6		"l2tpx_lpm6"
+#define L2TPX_MAP_REASONS	"l2tpx_reasons"
+#define L2TPX_MAP_SSTATS	"l2tpx_sstats"
+#define L2TPX_MAP_TXPORTS	"l2tpx_txports"
+
+/* ---- wire constants ---------------------------------------------------- */
+
+#define L2TP_F_TYPE	0x8000	/* T: control message */
+#define L2TP_F_LENGTH	0x4000	/* L: Length field present */
+#define L2TP_F_SEQ	0x0800	/* S: Ns and Nr present */
+#define L2TP_F_OFFSET	0x0200	/* O: Offset Size present */
+#define L2TP_F_PRIO	0x0100	/* P: priority */
+#define L2TP_VER_MASK	0x000f
+#define L2TP_VERSION	2
+
+#define PPP_ADDRESS	0xff
+#define PPP_CONTROL	0x03
+#define PPP_IP		0x0021
+#define PPP_IPV6	0x0057
+#define PPP_LCP		0xc021
+#define PPP_PAP		0xc023
+#define PPP_CHAP	0xc223
+#define PPP_IPCP	0x8021
+#define PPP_IPV6CP	0x8057
+
+/* ---- maps -------------------------------------------------------------- */
+
+/* An address of either family; IPv4 is stored v4-mapped (::ffff:a.b.c.d). */
+struct l2tpx_addr {
+	union {
+		__u8 a8[16];
+		__be32 a32[4];
+	};
+};
+
+/* l2tpx_sessions key: our own tunnel and session ids, as they arrive in the
+ * header of data messages from the peer. */
+struct l2tpx_sess_key {
+	__be16 tunnel_id;
+	__be16 session_id;
+};
+
+/* Session flags. */
+#define L2TPX_SF_SEQ		0x01	/* send Ns/Nr in data messages */
+#define L2TPX_SF_ACFC		0x02	/* peer accepts frames without FF 03 */
+#define L2TPX_SF_PFC		0x04	/* peer accepts one-byte protocol fields */
+#define L2TPX_SF_ANTISPOOF	0x08	/* inner source must be one of the session's */
+#define L2TPX_SF_UDP_CSUM	0x10	/* UDP checksum over IPv4 too (IPv6 always) */
+#define L2TPX_SF_IPV6		0x20	/* outer family is IPv6 */
+
+/* l2tpx_sessions value: everything needed to check a decap and build an encap. */
+struct l2tpx_session {
+	struct l2tpx_addr local;	/* our address the peer sends to */
+	struct l2tpx_addr peer;		/* the peer's address */
+	__be16 local_port;
+	__be16 peer_port;
+	__be16 peer_tunnel_id;		/* ids the peer gave: go into our headers */
+	__be16 peer_session_id;
+	__u32 flags;			/* L2TPX_SF_* */
+	__u32 stats_idx;		/* slot in l2tpx_sstats */
+	__u16 mtu;			/* largest outer IP packet toward the peer */
+	__u16 mss;			/* TCP MSS clamp, 0 = off */
+	__u32 tx_ns;			/* next Ns for sequenced sessions (atomic) */
+};
+_Static_assert(sizeof(struct l2tpx_session) == 56, "l2tpx_session layout");
+
+/* l2tpx_dst4 / l2tpx_dst6 / l2tpx_lpm4 / l2tpx_lpm6 value: the session that
+ * owns a subscriber address or framed prefix. */
+struct l2tpx_dst {
+	struct l2tpx_sess_key key;
+};
+
+struct l2tpx_lpm4_key {
+	__u32 prefixlen;
+	__be32 addr;
+};
+
+struct l2tpx_lpm6_key {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/* l2tpx_sstats value (per CPU, indexed by l2tpx_session.stats_idx). */
+struct l2tpx_sess_stats {
+	__u64 rx_packets;	/* decapsulated (peer -> us) */
+	__u64 rx_bytes;		/* inner IP bytes */
+	__u64 tx_packets;	/* encapsulated (us -> peer) */
+	__u64 tx_bytes;		/* inner IP bytes */
+	__u64 rx_drops;		/* wrong peer, spoofed source, malformed inner */
+	__u64 tx_punts;		/* handed to the kernel/slow path instead of encap */
+};
+
+/* l2tpx_reasons value (per CPU, indexed by enum l2tpx_reason). */
+struct l2tpx_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* Why a packet left the fast path the way it did.  Each program ends with
+ * exactly one of these counted; see docs/REASONS.md for the table. */
+#define L2TPX_REASONS(X)							\
+	/* fast path */								\
+	X(DECAP_FWD,		"decap-fwd",		"decapsulated, FIB hit, redirected")	\
+	X(DECAP_LOCAL,		"decap-local",		"decapsulated, for this host: passed up")	\
+	X(DECAP_NO_NEIGH,	"decap-no-neigh",	"decapsulated, neighbour unknown: passed up")	\
+	X(DECAP_NO_TXPORT,	"decap-no-txport",	"decapsulated, egress not an XDP port: passed up")	\
+	X(DECAP_FIB_OTHER,	"decap-fib-other",	"decapsulated, FIB said unreachable/frag-needed: passed up")	\
+	X(ENCAP_FWD,		"encap-fwd",		"encapsulated and redirected (XDP)")	\
+	X(TC_ENCAP_FWD,		"tc-encap-fwd",		"encapsulated and redirected (TC)")	\
+	/* passed untouched */							\
+	X(NOT_IP,		"not-ip",		"not IPv4/IPv6: passed")		\
+	X(NOT_L2TP,		"not-l2tp",		"not UDP to the L2TP port: passed")	\
+	X(OUTER_FRAG,		"outer-frag",		"outer IP fragment: passed for reassembly")	\
+	X(IPV6_EXT,		"ipv6-ext",		"outer IPv6 extension header: passed")	\
+	X(CONTROL,		"control",		"L2TP control message: passed")		\
+	X(VERSION,		"version",		"not L2TPv2: passed")			\
+	X(NO_SESSION,		"no-session",		"unknown tunnel/session: passed")	\
+	X(PPP_CONTROL,		"ppp-control",		"PPP control protocol: passed")		\
+	X(PPP_OTHER,		"ppp-other",		"PPP data other than IPv4/IPv6: passed")	\
+	X(OFFSET_BIG,		"offset-big",		"L2TP offset larger than the fast path skips: passed")	\
+	X(TTL,			"ttl",			"inner TTL/hop limit exhausted: passed for ICMP")	\
+	X(NO_SUBSCRIBER,	"no-subscriber",	"destination is no session's: passed")	\
+	X(TOO_BIG,		"too-big",		"encap would exceed the path MTU: passed to kernel")	\
+	X(ENCAP_NO_ROUTE,	"encap-no-route",	"no FIB/neighbour/XDP port toward the peer: passed")	\
+	X(TC_SLOW,		"tc-slow",		"TC: GSO or unresolved checksum: left to the slow path")	\
+	/* dropped */								\
+	X(MALFORMED,		"malformed",		"truncated or inconsistent outer headers: dropped")	\
+	X(INNER_MALFORMED,	"inner-malformed",	"truncated or inconsistent inner packet: dropped")	\
+	X(WRONG_PEER,		"wrong-peer",		"outer source or destination not the session's: dropped")	\
+	X(SPOOFED,		"spoofed",		"inner source not the session's: dropped")	\
+	X(ERROR,		"error",		"helper failed (adjust head/room): dropped")
+
+enum l2tpx_reason {
+#define L2TPX_REASON_ENUM(name, str, desc) L2TPX_R_##name,
+	L2TPX_REASONS(L2TPX_REASON_ENUM)
+#undef L2TPX_REASON_ENUM
+	L2TPX_R_MAX
+};
+
+#endif /* L2TPX_H */

@@ -1,0 +1,817 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The dataplane module: loads the BPF skeletons, pins programs and maps
+ * under the pin directory, attaches XDP (libxdp) and TC (libbpf tc hooks),
+ * and manages sessions, subscriber addresses and counters.  The only file
+ * that calls libbpf or libxdp. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "dp.h"
+#include "log.h"
+#include "util.h"
+#include "l2tp_xdp.skel.h"
+#include "l2tp_tc.skel.h"
+
+/* Programs as pinned under the pin directory. */
+enum dp_prog { P_UPLINK, P_CORE, P_BOTH, P_TC, P_MAX };
+static const char *const prog_pin[P_MAX] = { "prog_uplink", "prog_core", "prog_both", "prog_tc" };
+
+enum dp_map { M_SESSIONS, M_DST4, M_DST6, M_LPM4, M_LPM6, M_REASONS, M_SSTATS, M_TXPORTS, M_MAX };
+static const char *const map_pin[M_MAX] = {
+	L2TPX_MAP_SESSIONS, L2TPX_MAP_DST4, L2TPX_MAP_DST6, L2TPX_MAP_LPM4,
+	L2TPX_MAP_LPM6, L2TPX_MAP_REASONS, L2TPX_MAP_SSTATS, L2TPX_MAP_TXPORTS,
+};
+
+struct dp {
+	char pin_dir[PATH_MAX / 2];
+	int map_fd[M_MAX];
+	int prog_fd[P_MAX];
+	int ncpus;
+	__u32 max_sessions;
+	__u8 *slot_used;	/* stats slot bitmap, built on first use */
+	__u32 slot_next;
+};
+
+static const struct {
+	const char *name, *desc;
+} reasons[L2TPX_R_MAX] = {
+#define L2TPX_REASON_NAME(n, s, d) [L2TPX_R_##n] = { s, d },
+	L2TPX_REASONS(L2TPX_REASON_NAME)
+#undef L2TPX_REASON_NAME
+};
+
+const char *dp_reason_name(unsigned int r)
+{
+	return r < L2TPX_R_MAX ? reasons[r].name : "?";
+}
+
+const char *dp_reason_desc(unsigned int r)
+{
+	return r < L2TPX_R_MAX ? reasons[r].desc : "?";
+}
+
+/* libbpf and libxdp speak through our logger, one level down. */
+static int dp_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	size_t n;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	log_msg(level == LIBBPF_WARN ? LOG_INFO : LOG_DEBUG, "%s", buf);
+	return 0;
+}
+
+static int dp_libxdp_print(enum libxdp_print_level level, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	size_t n;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	log_msg(level == LIBXDP_WARN ? LOG_INFO : LOG_DEBUG, "libxdp: %s", buf);
+	return 0;
+}
+
+static void pin_path(const struct dp *dp, const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", dp->pin_dir, name);
+}
+
+static int check_bpffs(const char *dir)
+{
+	char parent[PATH_MAX];
+	struct statfs st;
+	char *slash;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	if (statfs(parent, &st) || st.f_type != BPF_FS_MAGIC) {
+		log_warnx("%s is not on a bpf filesystem: mount it with "
+			  "`mount -t bpf bpf %s`", dir, parent);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+/* Remove every pin we own; what is attached stays attached. */
+static void unpin_all(struct dp *dp)
+{
+	char path[PATH_MAX];
+	int i;
+
+	for (i = 0; i < P_MAX; i++) {
+		pin_path(dp, prog_pin[i], path, sizeof(path));
+		unlink(path);
+	}
+	for (i = 0; i < M_MAX; i++) {
+		pin_path(dp, map_pin[i], path, sizeof(path));
+		unlink(path);
+	}
+	rmdir(dp->pin_dir);
+}
+
+/* Load both skeletons: maps already pinned are reused (an upgrade keeps
+ * its sessions), the others are pinned after load; the TC object gets the
+ * XDP object's maps, so both run on one set.  Then pin the programs. */
+static int dp_load(struct dp *dp, const struct dp_opts *o)
+{
+	struct l2tp_xdp_bpf *xs = NULL;
+	struct l2tp_tc_bpf *ts = NULL;
+	struct bpf_program *progs[P_MAX];
+	struct bpf_map *m, *tm;
+	char path[PATH_MAX];
+	__u32 max = o && o->max_sessions ? o->max_sessions : L2TPX_MAX_SESSIONS;
+	int err, fd;
+
+	if (mkdir(dp->pin_dir, 0700) && errno != EEXIST) {
+		err = -errno;
+		log_warn("mkdir %s", dp->pin_dir);
+		return err;
+	}
+	xs = l2tp_xdp_bpf__open();
+	ts = l2tp_tc_bpf__open();
+	if (!xs || !ts) {
+		err = -errno;
+		log_warnx("cannot open the BPF objects");
+		goto out;
+	}
+	xs->rodata->l2tp_port = o && o->port ? o->port : L2TPX_DEFAULT_PORT;
+	bpf_map__set_max_entries(xs->maps.l2tpx_sessions, max);
+	bpf_map__set_max_entries(xs->maps.l2tpx_dst4, max);
+	bpf_map__set_max_entries(xs->maps.l2tpx_dst6, max);
+	bpf_map__set_max_entries(xs->maps.l2tpx_sstats, max);
+	bpf_object__for_each_map(m, xs->obj) {
+		if (bpf_map__is_internal(m))
+			continue;
+		pin_path(dp, bpf_map__name(m), path, sizeof(path));
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		err = bpf_map__reuse_fd(m, fd);
+		close(fd);
+		if (err)
+			goto out;
+		log_info("dp: reusing pinned map %s", path);
+	}
+	err = l2tp_xdp_bpf__load(xs);
+	if (err)
+		goto fail_load;
+	bpf_object__for_each_map(m, xs->obj) {
+		if (bpf_map__is_internal(m))
+			continue;
+		pin_path(dp, bpf_map__name(m), path, sizeof(path));
+		if (access(path, F_OK) && (err = bpf_map__pin(m, path))) {
+			log_warnx("pinning %s failed: %s", path, strerror(-err));
+			goto out;
+		}
+		tm = bpf_object__find_map_by_name(ts->obj, bpf_map__name(m));
+		if (tm && (err = bpf_map__reuse_fd(tm, bpf_map__fd(m))))
+			goto out;
+	}
+	err = l2tp_tc_bpf__load(ts);
+	if (err)
+		goto fail_load;
+
+	progs[P_UPLINK] = xs->progs.l2tpx_uplink;
+	progs[P_CORE] = xs->progs.l2tpx_core;
+	progs[P_BOTH] = xs->progs.l2tpx_both;
+	progs[P_TC] = ts->progs.l2tpx_tc_encap;
+	for (int i = 0; i < P_MAX; i++) {
+		pin_path(dp, prog_pin[i], path, sizeof(path));
+		err = bpf_program__pin(progs[i], path);
+		if (err) {
+			log_warnx("pinning %s failed: %s", path, strerror(-err));
+			goto out;
+		}
+	}
+	log_info("dp: loaded and pinned under %s (port %u, %u sessions)", dp->pin_dir,
+		 xs->rodata->l2tp_port, bpf_map__max_entries(xs->maps.l2tpx_sessions));
+	goto out;
+fail_load:
+	log_warnx("loading the BPF programs failed (%s); run with -v for the verifier "
+		  "log; if maps of another version are pinned in %s, run "
+		  "`l2tpxctl unload` first", strerror(-err), dp->pin_dir);
+out:
+	if (err)
+		unpin_all(dp);
+	l2tp_tc_bpf__destroy(ts);
+	l2tp_xdp_bpf__destroy(xs);
+	return err;
+}
+
+static int dp_open_pinned(struct dp *dp)
+{
+	char path[PATH_MAX];
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int i;
+
+	for (i = 0; i < P_MAX; i++) {
+		pin_path(dp, prog_pin[i], path, sizeof(path));
+		dp->prog_fd[i] = bpf_obj_get(path);
+		if (dp->prog_fd[i] < 0)
+			return -errno;
+	}
+	for (i = 0; i < M_MAX; i++) {
+		pin_path(dp, map_pin[i], path, sizeof(path));
+		dp->map_fd[i] = bpf_obj_get(path);
+		if (dp->map_fd[i] < 0)
+			return -errno;
+	}
+	if (bpf_obj_get_info_by_fd(dp->map_fd[M_SESSIONS], &info, &len))
+		return -errno;
+	dp->max_sessions = info.max_entries;
+	return 0;
+}
+
+int dp_open(struct dp **dpp, const struct dp_opts *o, bool load)
+{
+	struct dp *dp;
+	int err, i;
+
+	libbpf_set_print(dp_libbpf_print);
+	libxdp_set_print(dp_libxdp_print);
+	dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return -ENOMEM;
+	for (i = 0; i < P_MAX; i++)
+		dp->prog_fd[i] = -1;
+	for (i = 0; i < M_MAX; i++)
+		dp->map_fd[i] = -1;
+	snprintf(dp->pin_dir, sizeof(dp->pin_dir), "%s", o && o->pin_dir ? o->pin_dir : L2TPX_PIN_DIR);
+	dp->ncpus = libbpf_num_possible_cpus();
+	if (dp->ncpus <= 0) {
+		err = -EINVAL;
+		goto fail;
+	}
+
+	err = dp_open_pinned(dp);
+	if (err == -ENOENT && load) {
+		for (i = 0; i < P_MAX; i++)
+			if (dp->prog_fd[i] >= 0)
+				close(dp->prog_fd[i]), dp->prog_fd[i] = -1;
+		for (i = 0; i < M_MAX; i++)
+			if (dp->map_fd[i] >= 0)
+				close(dp->map_fd[i]), dp->map_fd[i] = -1;
+		err = check_bpffs(dp->pin_dir);
+		if (!err)
+			err = dp_load(dp, o);
+		if (!err)
+			err = dp_open_pinned(dp);
+	}
+	if (err) {
+		if (err == -ENOENT)
+			log_warnx("no data plane pinned in %s: run `l2tpxctl load` "
+				  "or `l2tpxctl attach DEV ROLE` first", dp->pin_dir);
+		goto fail;
+	}
+	*dpp = dp;
+	return 0;
+fail:
+	dp_close(dp);
+	return err;
+}
+
+void dp_close(struct dp *dp)
+{
+	int i;
+
+	if (!dp)
+		return;
+	for (i = 0; i < P_MAX; i++)
+		if (dp->prog_fd[i] >= 0)
+			close(dp->prog_fd[i]);
+	for (i = 0; i < M_MAX; i++)
+		if (dp->map_fd[i] >= 0)
+			close(dp->map_fd[i]);
+	free(dp->slot_used);
+	free(dp);
+}
+
+static int ifindex_of(const char *ifname)
+{
+	int ifindex = if_nametoindex(ifname);
+
+	if (!ifindex)
+		log_warnx("no interface %s: check `ip link`", ifname);
+	return ifindex;
+}
+
+static __u32 prog_id(int fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+static const char *const role_name[] = { "uplink", "core", "both" };
+
+int dp_attach_xdp(struct dp *dp, const char *ifname, enum dp_role role, bool skb_mode)
+{
+	int ifindex = ifindex_of(ifname), fd = dp->prog_fd[role], err;
+	enum xdp_attach_mode mode = skb_mode ? XDP_MODE_SKB : XDP_MODE_NATIVE;
+	struct xdp_multiprog *mp;
+	struct xdp_program *prog;
+	const char *how;
+	__u32 ifidx = ifindex;
+
+	if (!ifindex)
+		return -ENODEV;
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	if (!libxdp_get_error(mp) && mp) {
+		struct xdp_program *cur = xdp_multiprog__main_prog(mp);
+
+		if (cur && xdp_program__id(cur) == prog_id(fd)) {
+			xdp_multiprog__close(mp);
+			log_msg(LOG_NOTICE, "xdp: %s role %s already attached", ifname, role_name[role]);
+			goto port;
+		}
+		if (cur || xdp_multiprog__is_legacy(mp)) {
+			xdp_multiprog__close(mp);
+			log_warnx("xdp: %s already has an XDP program; remove it first "
+				  "(`l2tpxctl detach %s` or `ip link set %s xdp off`)",
+				  ifname, ifname, ifname);
+			return -EBUSY;
+		}
+	}
+	if (!libxdp_get_error(mp))
+		xdp_multiprog__close(mp);
+
+	prog = xdp_program__from_fd(fd);
+	err = libxdp_get_error(prog);
+	if (err) {
+		log_warnx("xdp: cannot use the pinned program: %s", strerror(-err));
+		return err;
+	}
+	err = xdp_program__attach(prog, ifindex, mode, 0);
+	if (err) {
+		log_warnx("xdp: attaching to %s failed: %s%s", ifname, strerror(-err),
+			  skb_mode ? "" : " (try `skb` for generic XDP)");
+		xdp_program__close(prog);
+		return err;
+	}
+	xdp_program__close(prog);
+
+	/* libxdp 1.3 cannot load its dispatcher on some kernels and falls
+	 * back to attaching the program directly: say which we got. */
+	mp = xdp_multiprog__get_from_ifindex(ifindex);
+	how = libxdp_get_error(mp) || !mp ? "unknown attach" :
+	      xdp_multiprog__is_legacy(mp) ? "direct attach" : "libxdp dispatcher";
+	if (!libxdp_get_error(mp))
+		xdp_multiprog__close(mp);
+	log_msg(LOG_NOTICE, "xdp: %s role %s attached (%s, %s)", ifname, role_name[role],
+		 skb_mode ? "generic" : "native", how);
+port:
+	if (bpf_map_update_elem(dp->map_fd[M_TXPORTS], &ifidx, &ifidx, 0)) {
+		err = -errno;
+		log_warn("xdp: adding %s to the redirect ports", ifname);
+		return err;
+	}
+	return 0;
+}
+
+static int detach_ifindex(int ifindex)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	int err = libxdp_get_error(mp);
+
+	if (err || !mp)
+		return err ? err : -ENOENT;
+	err = xdp_multiprog__detach(mp);
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+int dp_detach_xdp(struct dp *dp, const char *ifname)
+{
+	int ifindex = ifindex_of(ifname), err;
+	__u32 ifidx = ifindex;
+
+	if (!ifindex)
+		return -ENODEV;
+	err = detach_ifindex(ifindex);
+	bpf_map_delete_elem(dp->map_fd[M_TXPORTS], &ifidx);
+	if (err)
+		log_warnx("xdp: detaching from %s: %s", ifname, strerror(-err));
+	else
+		log_info("xdp: %s detached", ifname);
+	return err;
+}
+
+#define TC_HANDLE	0x2d7
+#define TC_PRIO		1
+
+int dp_attach_tc(struct dp *dp, const char *ifname)
+{
+	int ifindex = ifindex_of(ifname), err;
+	LIBBPF_OPTS(bpf_tc_hook, hook, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIO,
+		    .flags = BPF_TC_F_REPLACE);
+
+	if (!ifindex)
+		return -ENODEV;
+	hook.ifindex = ifindex;
+	opts.prog_fd = dp->prog_fd[P_TC];
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST) {
+		log_warnx("tc: creating clsact on %s failed: %s", ifname, strerror(-err));
+		return err;
+	}
+	err = bpf_tc_attach(&hook, &opts);
+	if (err) {
+		log_warnx("tc: attaching to %s egress failed: %s", ifname, strerror(-err));
+		return err;
+	}
+	log_info("tc: %s egress attached", ifname);
+	return 0;
+}
+
+int dp_detach_tc(struct dp *dp, const char *ifname)
+{
+	int ifindex = ifindex_of(ifname), err;
+	LIBBPF_OPTS(bpf_tc_hook, hook, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIO);
+
+	if (!ifindex)
+		return -ENODEV;
+	hook.ifindex = ifindex;
+	err = bpf_tc_detach(&hook, &opts);
+	if (err)
+		log_warnx("tc: detaching from %s: %s", ifname, strerror(-err));
+	else
+		log_info("tc: %s egress detached", ifname);
+	return err;
+}
+
+int dp_unload(struct dp *dp)
+{
+	struct if_nameindex *ifs = if_nameindex(), *it;
+	__u32 tc_id = prog_id(dp->prog_fd[P_TC]);
+	__u32 key, next;
+	int more;
+
+	/* XDP: every interface in the redirect port map. */
+	more = !bpf_map_get_next_key(dp->map_fd[M_TXPORTS], NULL, &key);
+	while (more) {
+		more = !bpf_map_get_next_key(dp->map_fd[M_TXPORTS], &key, &next);
+		if (!detach_ifindex(key))
+			log_info("xdp: ifindex %u detached", key);
+		key = next;
+	}
+	/* TC: every interface whose egress filter is our program. */
+	for (it = ifs; it && it->if_index; it++) {
+		LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = it->if_index,
+			    .attach_point = BPF_TC_EGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIO);
+
+		if (!bpf_tc_query(&hook, &opts) && opts.prog_id == tc_id) {
+			opts.prog_id = 0;
+			opts.flags = 0;
+			opts.prog_fd = 0;
+			if (!bpf_tc_detach(&hook, &opts))
+				log_info("tc: %s egress detached", it->if_name);
+		}
+	}
+	if (ifs)
+		if_freenameindex(ifs);
+	unpin_all(dp);
+	log_info("dp: unpinned %s", dp->pin_dir);
+	return 0;
+}
+
+/* ---- sessions --------------------------------------------------------- */
+
+static int slots_build(struct dp *dp)
+{
+	struct l2tpx_sess_key k, nk;
+	struct l2tpx_session v;
+	int more;
+
+	if (dp->slot_used)
+		return 0;
+	dp->slot_used = calloc((dp->max_sessions + 7) / 8, 1);
+	if (!dp->slot_used)
+		return -ENOMEM;
+	more = !bpf_map_get_next_key(dp->map_fd[M_SESSIONS], NULL, &k);
+	while (more) {
+		if (!bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], &k, &v) &&
+		    v.stats_idx < dp->max_sessions)
+			dp->slot_used[v.stats_idx / 8] |= 1 << (v.stats_idx % 8);
+		more = !bpf_map_get_next_key(dp->map_fd[M_SESSIONS], &k, &nk);
+		k = nk;
+	}
+	return 0;
+}
+
+static int slot_alloc(struct dp *dp, __u32 *slot)
+{
+	__u32 i, s;
+
+	for (i = 0; i < dp->max_sessions; i++) {
+		s = (dp->slot_next + i) % dp->max_sessions;
+		if (!(dp->slot_used[s / 8] & (1 << (s % 8)))) {
+			dp->slot_used[s / 8] |= 1 << (s % 8);
+			dp->slot_next = s + 1;
+			*slot = s;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+static void slot_free(struct dp *dp, __u32 s)
+{
+	if (dp->slot_used && s < dp->max_sessions)
+		dp->slot_used[s / 8] &= ~(1 << (s % 8));
+}
+
+static int prefix_map(const struct dp_prefix *p, void *key, size_t *klen)
+{
+	if (p->family == AF_INET && p->len == 32) {
+		memcpy(key, p->addr, 4);
+		*klen = 4;
+		return M_DST4;
+	}
+	if (p->family == AF_INET6 && p->len == 128) {
+		memcpy(key, p->addr, 16);
+		*klen = 16;
+		return M_DST6;
+	}
+	if (p->family == AF_INET) {
+		struct l2tpx_lpm4_key *k = key;
+
+		memset(k, 0, sizeof(*k));
+		k->prefixlen = p->len;
+		memcpy(&k->addr, p->addr, 4);
+		*klen = sizeof(*k);
+		return M_LPM4;
+	}
+	struct l2tpx_lpm6_key *k6 = key;
+
+	memset(k6, 0, sizeof(*k6));
+	k6->prefixlen = p->len;
+	memcpy(k6->addr, p->addr, 16);
+	*klen = sizeof(*k6);
+	return M_LPM6;
+}
+
+static int prefix_del(struct dp *dp, const struct dp_prefix *p)
+{
+	__u8 key[sizeof(struct l2tpx_lpm6_key)];
+	size_t klen;
+	int m = prefix_map(p, key, &klen);
+
+	return bpf_map_delete_elem(dp->map_fd[m], key) ? -errno : 0;
+}
+
+int dp_session_add(struct dp *dp, const struct l2tpx_sess_key *key,
+		   struct l2tpx_session *val, const struct dp_prefix *pfx, int npfx)
+{
+	struct l2tpx_sess_stats *zero;
+	struct l2tpx_dst dst = { .key = *key };
+	struct l2tpx_session old;
+	char buf[64];
+	int err, i;
+
+	if (!bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], key, &old))
+		return -EEXIST;
+	err = slots_build(dp);
+	if (!err)
+		err = slot_alloc(dp, &val->stats_idx);
+	if (err)
+		return err;
+	zero = calloc(dp->ncpus, sizeof(*zero));
+	if (!zero) {
+		slot_free(dp, val->stats_idx);
+		return -ENOMEM;
+	}
+	err = bpf_map_update_elem(dp->map_fd[M_SSTATS], &val->stats_idx, zero, 0) ? -errno : 0;
+	free(zero);
+	if (!err && bpf_map_update_elem(dp->map_fd[M_SESSIONS], key, val, BPF_NOEXIST))
+		err = -errno;
+	if (err) {
+		slot_free(dp, val->stats_idx);
+		return err;
+	}
+	for (i = 0; i < npfx; i++) {
+		__u8 k[sizeof(struct l2tpx_lpm6_key)];
+		size_t klen;
+		int m = prefix_map(&pfx[i], k, &klen);
+
+		if (bpf_map_update_elem(dp->map_fd[m], k, &dst, BPF_NOEXIST)) {
+			err = -errno;
+			log_warnx("dp: address %s: %s", prefix_str(&pfx[i], buf, sizeof(buf)),
+				  err == -EEXIST ? "already belongs to another session"
+						 : strerror(-err));
+			goto unwind;
+		}
+	}
+	return 0;
+unwind:
+	while (--i >= 0)
+		prefix_del(dp, &pfx[i]);
+	bpf_map_delete_elem(dp->map_fd[M_SESSIONS], key);
+	slot_free(dp, val->stats_idx);
+	return err;
+}
+
+/* Every subscriber address in the maps, with its owner. */
+struct owned_prefix {
+	struct l2tpx_sess_key key;
+	struct dp_prefix p;
+};
+
+static int prefixes_collect(struct dp *dp, struct owned_prefix **out, int *n)
+{
+	static const int maps[] = { M_DST4, M_DST6, M_LPM4, M_LPM6 };
+	struct owned_prefix *v = NULL;
+	int cap = 0, cnt = 0;
+
+	for (size_t mi = 0; mi < sizeof(maps) / sizeof(maps[0]); mi++) {
+		__u8 k[sizeof(struct l2tpx_lpm6_key)], nk[sizeof(k)];
+		int fd = dp->map_fd[maps[mi]], more;
+		struct l2tpx_dst d;
+
+		more = !bpf_map_get_next_key(fd, NULL, k);
+		while (more) {
+			if (!bpf_map_lookup_elem(fd, k, &d)) {
+				struct dp_prefix *p;
+
+				if (cnt == cap) {
+					struct owned_prefix *nv;
+
+					cap = cap ? cap * 2 : 64;
+					nv = realloc(v, cap * sizeof(*v));
+					if (!nv) {
+						free(v);
+						return -ENOMEM;
+					}
+					v = nv;
+				}
+				v[cnt].key = d.key;
+				p = &v[cnt].p;
+				memset(p, 0, sizeof(*p));
+				switch (maps[mi]) {
+				case M_DST4:
+					p->family = AF_INET, p->len = 32;
+					memcpy(p->addr, k, 4);
+					break;
+				case M_DST6:
+					p->family = AF_INET6, p->len = 128;
+					memcpy(p->addr, k, 16);
+					break;
+				case M_LPM4:
+					p->family = AF_INET;
+					p->len = ((struct l2tpx_lpm4_key *)k)->prefixlen;
+					memcpy(p->addr, &((struct l2tpx_lpm4_key *)k)->addr, 4);
+					break;
+				default:
+					p->family = AF_INET6;
+					p->len = ((struct l2tpx_lpm6_key *)k)->prefixlen;
+					memcpy(p->addr, ((struct l2tpx_lpm6_key *)k)->addr, 16);
+					break;
+				}
+				cnt++;
+			}
+			more = !bpf_map_get_next_key(fd, k, nk);
+			memcpy(k, nk, sizeof(k));
+		}
+	}
+	*out = v;
+	*n = cnt;
+	return 0;
+}
+
+static int key_eq(const struct l2tpx_sess_key *a, const struct l2tpx_sess_key *b)
+{
+	return a->tunnel_id == b->tunnel_id && a->session_id == b->session_id;
+}
+
+int dp_session_del(struct dp *dp, const struct l2tpx_sess_key *key)
+{
+	struct owned_prefix *ps = NULL;
+	struct l2tpx_session val;
+	int n = 0, err, i;
+
+	if (bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], key, &val))
+		return -ENOENT;
+	/* Addresses first, so encap never finds an address without its session. */
+	err = prefixes_collect(dp, &ps, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++)
+		if (key_eq(&ps[i].key, key))
+			prefix_del(dp, &ps[i].p);
+	free(ps);
+	if (bpf_map_delete_elem(dp->map_fd[M_SESSIONS], key))
+		return -errno;
+	slot_free(dp, val.stats_idx);
+	return 0;
+}
+
+int dp_session_get(struct dp *dp, const struct l2tpx_sess_key *key, struct l2tpx_session *val)
+{
+	return bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], key, val) ? -errno : 0;
+}
+
+static int sess_stats_sum(struct dp *dp, __u32 idx, struct l2tpx_sess_stats *sum)
+{
+	struct l2tpx_sess_stats *pc = calloc(dp->ncpus, sizeof(*pc));
+	int i;
+
+	memset(sum, 0, sizeof(*sum));
+	if (!pc)
+		return -ENOMEM;
+	if (!bpf_map_lookup_elem(dp->map_fd[M_SSTATS], &idx, pc)) {
+		for (i = 0; i < dp->ncpus; i++) {
+			sum->rx_packets += pc[i].rx_packets;
+			sum->rx_bytes += pc[i].rx_bytes;
+			sum->tx_packets += pc[i].tx_packets;
+			sum->tx_bytes += pc[i].tx_bytes;
+			sum->rx_drops += pc[i].rx_drops;
+			sum->tx_punts += pc[i].tx_punts;
+		}
+	}
+	free(pc);
+	return 0;
+}
+
+int dp_session_foreach(struct dp *dp, int (*cb)(const struct dp_session_info *, void *),
+		       void *arg)
+{
+	struct owned_prefix *ps = NULL;
+	struct dp_session_info info;
+	struct dp_prefix *mine;
+	struct l2tpx_sess_key k, nk;
+	int n = 0, err, more, i;
+
+	err = prefixes_collect(dp, &ps, &n);
+	if (err)
+		return err;
+	mine = calloc(n ? n : 1, sizeof(*mine));
+	if (!mine) {
+		free(ps);
+		return -ENOMEM;
+	}
+	more = !bpf_map_get_next_key(dp->map_fd[M_SESSIONS], NULL, &k);
+	while (more && !err) {
+		memset(&info, 0, sizeof(info));
+		info.key = k;
+		if (!bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], &k, &info.val)) {
+			sess_stats_sum(dp, info.val.stats_idx, &info.stats);
+			info.pfx = mine;
+			for (i = 0; i < n; i++)
+				if (key_eq(&ps[i].key, &k))
+					mine[info.npfx++] = ps[i].p;
+			err = cb(&info, arg);
+		}
+		more = !bpf_map_get_next_key(dp->map_fd[M_SESSIONS], &k, &nk);
+		k = nk;
+	}
+	free(mine);
+	free(ps);
+	return err;
+}
+
+int dp_reason_stats(struct dp *dp, struct l2tpx_counter *out)
+{
+	struct l2tpx_counter *pc = calloc(dp->ncpus, sizeof(*pc));
+	__u32 r;
+	int i;
+
+	if (!pc)
+		return -ENOMEM;
+	for (r = 0; r < L2TPX_R_MAX; r++) {
+		out[r].packets = out[r].bytes = 0;
+		if (bpf_map_lookup_elem(dp->map_fd[M_REASONS], &r, pc))
+			continue;
+		for (i = 0; i < dp->ncpus; i++) {
+			out[r].packets += pc[i].packets;
+			out[r].bytes += pc[i].bytes;
+		}
+	}
+	free(pc);
+	return 0;
+}

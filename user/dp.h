@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The dataplane module: the only code that touches BPF objects.  It loads
+ * and pins the programs and maps, attaches them, and offers sessions,
+ * subscriber addresses and counters to the rest of l2tpx. */
+#ifndef L2TPX_DP_H
+#define L2TPX_DP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "l2tpx.h"
+
+struct dp;
+
+struct dp_opts {
+	const char *pin_dir;	/* default L2TPX_PIN_DIR */
+	__u16 port;		/* L2TP UDP port, used when loading; default 1701 */
+	__u32 max_sessions;	/* used when loading; default L2TPX_MAX_SESSIONS */
+};
+
+enum dp_role { DP_UPLINK, DP_CORE, DP_BOTH };
+
+/* Open the pinned data plane, loading and pinning it first if it is not
+ * there yet (load = true) or failing with -ENOENT (load = false). */
+int dp_open(struct dp **dpp, const struct dp_opts *opts, bool load);
+void dp_close(struct dp *dp);
+/* Detach from every interface in the port map and remove the pins. */
+int dp_unload(struct dp *dp);
+
+int dp_attach_xdp(struct dp *dp, const char *ifname, enum dp_role role, bool skb_mode);
+int dp_detach_xdp(struct dp *dp, const char *ifname);
+int dp_attach_tc(struct dp *dp, const char *ifname);
+int dp_detach_tc(struct dp *dp, const char *ifname);
+
+/* A subscriber address or framed prefix of a session. */
+struct dp_prefix {
+	int family;		/* AF_INET or AF_INET6 */
+	__u8 addr[16];		/* IPv4 in the first four bytes */
+	__u8 len;		/* prefix length; host length means exact */
+};
+
+/* Install a session (its stats slot is chosen and zeroed here) and its
+ * addresses; all or nothing. */
+int dp_session_add(struct dp *dp, const struct l2tpx_sess_key *key,
+		   struct l2tpx_session *val, const struct dp_prefix *pfx, int npfx);
+/* Remove a session and every address that points at it. */
+int dp_session_del(struct dp *dp, const struct l2tpx_sess_key *key);
+int dp_session_get(struct dp *dp, const struct l2tpx_sess_key *key, struct l2tpx_session *val);
+
+struct dp_session_info {
+	struct l2tpx_sess_key key;
+	struct l2tpx_session val;
+	struct l2tpx_sess_stats stats;	/* summed over CPUs */
+	struct dp_prefix *pfx;
+	int npfx;
+};
+/* Call cb for every session; cb's info is valid during the call only. */
+int dp_session_foreach(struct dp *dp, int (*cb)(const struct dp_session_info *, void *),
+		       void *arg);
+
+/* Per-reason counters summed over CPUs: out[L2TPX_R_MAX]. */
+int dp_reason_stats(struct dp *dp, struct l2tpx_counter *out);
+const char *dp_reason_name(unsigned int reason);
+const char *dp_reason_desc(unsigned int reason);
+
+#endif

@@ -1,0 +1,433 @@
+// SPDX-License-Identifier: GPL-2.0
+/* l2tpxctl: attach and detach the data plane, static sessions, counters;
+ * plain or JSON (-j) output.  See docs/CLI.md. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "dp.h"
+#include "log.h"
+#include "util.h"
+
+#define MAX_PREFIXES	64
+
+static int json_out;
+static struct dp_opts opts;
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: l2tpxctl [-j] [-v] [-d PINDIR] COMMAND\n"
+		"  load [port N] [max-sessions N]\n"
+		"  attach DEV uplink|core|both [skb]\n"
+		"  detach DEV\n"
+		"  attach-tc DEV\n"
+		"  detach-tc DEV\n"
+		"  session add tunnel T session S peer-tunnel PT peer-session PS\n"
+		"              local ADDR peer ADDR [local-port P] [peer-port P]\n"
+		"              [addr PREFIX]... [seq] [acfc] [pfc] [antispoof] [udp-csum]\n"
+		"              [mss N] [mtu N]\n"
+		"  session del tunnel T session S\n"
+		"  session show\n"
+		"  stats\n"
+		"  unload\n"
+		"see docs/CLI.md\n");
+}
+
+static int die_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "l2tpxctl: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	usage(stderr);
+	return 1;
+}
+
+static int open_dp(struct dp **dp, bool load)
+{
+	int err = dp_open(dp, &opts, load);
+
+	if (err)
+		fprintf(stderr, "l2tpxctl: data plane unavailable: %s\n", strerror(-err));
+	return err;
+}
+
+static int cmd_load(int argc, char **argv)
+{
+	unsigned long v;
+	struct dp *dp;
+	int i;
+
+	for (i = 0; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return die_usage("%s needs a value", argv[i]);
+		if (!strcmp(argv[i], "port") && !num_parse(argv[i + 1], 1, 65535, &v))
+			opts.port = v;
+		else if (!strcmp(argv[i], "max-sessions") &&
+			 !num_parse(argv[i + 1], 1, 1 << 24, &v))
+			opts.max_sessions = v;
+		else
+			return die_usage("bad load option %s", argv[i]);
+	}
+	if (open_dp(&dp, true))
+		return 1;
+	dp_close(dp);
+	return 0;
+}
+
+static int cmd_attach(int argc, char **argv)
+{
+	enum dp_role role;
+	bool skb = false;
+	struct dp *dp;
+	int err;
+
+	if (argc < 2 || argc > 3)
+		return die_usage("attach needs DEV and a role%s", "");
+	if (!strcmp(argv[1], "uplink"))
+		role = DP_UPLINK;
+	else if (!strcmp(argv[1], "core"))
+		role = DP_CORE;
+	else if (!strcmp(argv[1], "both"))
+		role = DP_BOTH;
+	else
+		return die_usage("unknown role %s (uplink, core or both)", argv[1]);
+	if (argc == 3) {
+		if (strcmp(argv[2], "skb"))
+			return die_usage("unknown attach option %s", argv[2]);
+		skb = true;
+	}
+	if (open_dp(&dp, true))
+		return 1;
+	err = dp_attach_xdp(dp, argv[0], role, skb);
+	dp_close(dp);
+	return err ? 1 : 0;
+}
+
+static int cmd_dev(int argc, char **argv, int (*fn)(struct dp *, const char *), bool load)
+{
+	struct dp *dp;
+	int err;
+
+	if (argc != 1)
+		return die_usage("expected one device name%s", "");
+	if (open_dp(&dp, load))
+		return 1;
+	err = fn(dp, argv[0]);
+	dp_close(dp);
+	return err ? 1 : 0;
+}
+
+static int parse_key(const char *t, const char *s, struct l2tpx_sess_key *k)
+{
+	unsigned long tv, sv;
+
+	if (num_parse(t, 1, 65535, &tv) || num_parse(s, 1, 65535, &sv))
+		return -1;
+	k->tunnel_id = htons(tv);
+	k->session_id = htons(sv);
+	return 0;
+}
+
+static int cmd_session_add(int argc, char **argv)
+{
+	struct l2tpx_session v = { 0 };
+	struct l2tpx_sess_key key = { 0 };
+	struct dp_prefix pfx[MAX_PREFIXES];
+	const char *t = NULL, *s = NULL;
+	unsigned long n, pt = 0, ps = 0;
+	int npfx = 0, lf = -1, pf = -1, i, err;
+	struct dp *dp;
+
+	v.local_port = v.peer_port = htons(L2TPX_DEFAULT_PORT);
+	v.mtu = 1500;
+	for (i = 0; i < argc; i++) {
+		const char *k = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(k, "seq")) {
+			v.flags |= L2TPX_SF_SEQ;
+			continue;
+		} else if (!strcmp(k, "acfc")) {
+			v.flags |= L2TPX_SF_ACFC;
+			continue;
+		} else if (!strcmp(k, "pfc")) {
+			v.flags |= L2TPX_SF_PFC;
+			continue;
+		} else if (!strcmp(k, "antispoof")) {
+			v.flags |= L2TPX_SF_ANTISPOOF;
+			continue;
+		} else if (!strcmp(k, "udp-csum")) {
+			v.flags |= L2TPX_SF_UDP_CSUM;
+			continue;
+		}
+		if (!val)
+			return die_usage("%s needs a value", k);
+		i++;
+		if (!strcmp(k, "tunnel"))
+			t = val;
+		else if (!strcmp(k, "session"))
+			s = val;
+		else if (!strcmp(k, "peer-tunnel") && !num_parse(val, 1, 65535, &pt))
+			;
+		else if (!strcmp(k, "peer-session") && !num_parse(val, 1, 65535, &ps))
+			;
+		else if (!strcmp(k, "local") && (lf = addr_parse(val, &v.local)) > 0)
+			;
+		else if (!strcmp(k, "peer") && (pf = addr_parse(val, &v.peer)) > 0)
+			;
+		else if (!strcmp(k, "local-port") && !num_parse(val, 1, 65535, &n))
+			v.local_port = htons(n);
+		else if (!strcmp(k, "peer-port") && !num_parse(val, 1, 65535, &n))
+			v.peer_port = htons(n);
+		else if (!strcmp(k, "mss") && !num_parse(val, 88, 65535, &n))
+			v.mss = n;
+		else if (!strcmp(k, "mtu") && !num_parse(val, 576, 65535, &n))
+			v.mtu = n;
+		else if (!strcmp(k, "addr")) {
+			if (npfx == MAX_PREFIXES)
+				return die_usage("at most 64 addresses per session%s", "");
+			if (prefix_parse(val, &pfx[npfx++]))
+				return die_usage("bad address or prefix %s", val);
+		} else
+			return die_usage("bad session option or value near %s", k);
+	}
+	if (!t || !s || parse_key(t, s, &key))
+		return die_usage("tunnel and session (1-65535) are required%s", "");
+	if (!pt || !ps)
+		return die_usage("peer-tunnel and peer-session (1-65535) are required%s", "");
+	if (lf < 0 || pf < 0)
+		return die_usage("local and peer addresses are required%s", "");
+	if (lf != pf)
+		return die_usage("local and peer must be the same family%s", "");
+	if (pf == AF_INET6)
+		v.flags |= L2TPX_SF_IPV6;
+	v.peer_tunnel_id = htons(pt);
+	v.peer_session_id = htons(ps);
+
+	if (open_dp(&dp, false))
+		return 1;
+	err = dp_session_add(dp, &key, &v, pfx, npfx);
+	dp_close(dp);
+	if (err) {
+		fprintf(stderr, "l2tpxctl: session add: %s%s\n", strerror(-err),
+			err == -EEXIST ? " (delete it first, or an address is taken)" : "");
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_session_del(int argc, char **argv)
+{
+	struct l2tpx_sess_key key;
+	struct dp *dp;
+	int err;
+
+	if (argc != 4 || strcmp(argv[0], "tunnel") || strcmp(argv[2], "session") ||
+	    parse_key(argv[1], argv[3], &key))
+		return die_usage("session del tunnel T session S%s", "");
+	if (open_dp(&dp, false))
+		return 1;
+	err = dp_session_del(dp, &key);
+	dp_close(dp);
+	if (err) {
+		fprintf(stderr, "l2tpxctl: session del: %s\n", strerror(-err));
+		return 1;
+	}
+	return 0;
+}
+
+static const struct {
+	__u32 flag;
+	const char *name;
+} flag_names[] = {
+	{ L2TPX_SF_SEQ, "seq" },	 { L2TPX_SF_ACFC, "acfc" },
+	{ L2TPX_SF_PFC, "pfc" },	 { L2TPX_SF_ANTISPOOF, "antispoof" },
+	{ L2TPX_SF_UDP_CSUM, "udp-csum" }, { L2TPX_SF_IPV6, "ipv6" },
+};
+
+static int show_one(const struct dp_session_info *si, void *arg)
+{
+	const struct l2tpx_session *v = &si->val;
+	const struct l2tpx_sess_stats *st = &si->stats;
+	char la[INET6_ADDRSTRLEN], pa[INET6_ADDRSTRLEN], pb[64];
+	json_object *arr = arg;
+	size_t i;
+	int j;
+
+	addr_str(&v->local, la, sizeof(la));
+	addr_str(&v->peer, pa, sizeof(pa));
+	if (json_out) {
+		json_object *o = json_object_new_object(), *fl = json_object_new_array();
+		json_object *ad = json_object_new_array();
+
+		json_object_object_add(o, "tunnel", json_object_new_int(ntohs(si->key.tunnel_id)));
+		json_object_object_add(o, "session", json_object_new_int(ntohs(si->key.session_id)));
+		json_object_object_add(o, "peer_tunnel", json_object_new_int(ntohs(v->peer_tunnel_id)));
+		json_object_object_add(o, "peer_session", json_object_new_int(ntohs(v->peer_session_id)));
+		json_object_object_add(o, "local", json_object_new_string(la));
+		json_object_object_add(o, "peer", json_object_new_string(pa));
+		json_object_object_add(o, "local_port", json_object_new_int(ntohs(v->local_port)));
+		json_object_object_add(o, "peer_port", json_object_new_int(ntohs(v->peer_port)));
+		for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+			if (v->flags & flag_names[i].flag)
+				json_object_array_add(fl, json_object_new_string(flag_names[i].name));
+		json_object_object_add(o, "flags", fl);
+		json_object_object_add(o, "mss", json_object_new_int(v->mss));
+		json_object_object_add(o, "mtu", json_object_new_int(v->mtu));
+		for (j = 0; j < si->npfx; j++)
+			json_object_array_add(ad, json_object_new_string(
+							  prefix_str(&si->pfx[j], pb, sizeof(pb))));
+		json_object_object_add(o, "addrs", ad);
+		json_object_object_add(o, "rx_packets", json_object_new_int64(st->rx_packets));
+		json_object_object_add(o, "rx_bytes", json_object_new_int64(st->rx_bytes));
+		json_object_object_add(o, "tx_packets", json_object_new_int64(st->tx_packets));
+		json_object_object_add(o, "tx_bytes", json_object_new_int64(st->tx_bytes));
+		json_object_object_add(o, "rx_drops", json_object_new_int64(st->rx_drops));
+		json_object_object_add(o, "tx_punts", json_object_new_int64(st->tx_punts));
+		json_object_array_add(arr, o);
+		return 0;
+	}
+	printf("tunnel %u session %u -> peer %s:%u tunnel %u session %u (local %s:%u) mtu %u",
+	       ntohs(si->key.tunnel_id), ntohs(si->key.session_id), pa, ntohs(v->peer_port),
+	       ntohs(v->peer_tunnel_id), ntohs(v->peer_session_id), la, ntohs(v->local_port),
+	       v->mtu);
+	if (v->mss)
+		printf(" mss %u", v->mss);
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+		if (v->flags & flag_names[i].flag)
+			printf(" %s", flag_names[i].name);
+	printf("\n  addrs");
+	for (j = 0; j < si->npfx; j++)
+		printf(" %s", prefix_str(&si->pfx[j], pb, sizeof(pb)));
+	printf("\n  rx %llu pkts %llu bytes, %llu drops; tx %llu pkts %llu bytes, %llu punted\n",
+	       (unsigned long long)st->rx_packets, (unsigned long long)st->rx_bytes,
+	       (unsigned long long)st->rx_drops, (unsigned long long)st->tx_packets,
+	       (unsigned long long)st->tx_bytes, (unsigned long long)st->tx_punts);
+	return 0;
+}
+
+static int cmd_session_show(int argc, char **argv)
+{
+	json_object *arr = json_object_new_array();
+	struct dp *dp;
+	int err;
+
+	if (open_dp(&dp, false)) {
+		json_object_put(arr);
+		return 1;
+	}
+	err = dp_session_foreach(dp, show_one, arr);
+	dp_close(dp);
+	if (json_out)
+		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
+	json_object_put(arr);
+	return err ? 1 : 0;
+}
+
+static int cmd_stats(void)
+{
+	struct l2tpx_counter c[L2TPX_R_MAX];
+	json_object *o;
+	struct dp *dp;
+	unsigned int r;
+	int err;
+
+	if (open_dp(&dp, false))
+		return 1;
+	err = dp_reason_stats(dp, c);
+	dp_close(dp);
+	if (err)
+		return 1;
+	if (!json_out) {
+		printf("%-16s %14s %16s  %s\n", "reason", "packets", "bytes", "meaning");
+		for (r = 0; r < L2TPX_R_MAX; r++)
+			printf("%-16s %14llu %16llu  %s\n", dp_reason_name(r),
+			       (unsigned long long)c[r].packets, (unsigned long long)c[r].bytes,
+			       dp_reason_desc(r));
+		return 0;
+	}
+	o = json_object_new_object();
+	for (r = 0; r < L2TPX_R_MAX; r++) {
+		json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "packets", json_object_new_int64(c[r].packets));
+		json_object_object_add(e, "bytes", json_object_new_int64(c[r].bytes));
+		json_object_object_add(o, dp_reason_name(r), e);
+	}
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return 0;
+}
+
+static int cmd_unload(void)
+{
+	struct dp *dp;
+	int err;
+
+	if (open_dp(&dp, false))
+		return 1;
+	err = dp_unload(dp);
+	dp_close(dp);
+	return err ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int c, verbose = 0;
+	const char *cmd;
+
+	while ((c = getopt(argc, argv, "jvd:h")) != -1) {
+		switch (c) {
+		case 'j':
+			json_out = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		case 'd':
+			opts.pin_dir = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	log_init("l2tpxctl", 1, verbose ? LOG_DEBUG : LOG_NOTICE);
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return 1;
+	}
+	cmd = argv[0];
+	if (!strcmp(cmd, "load"))
+		return cmd_load(argc - 1, argv + 1);
+	if (!strcmp(cmd, "attach"))
+		return cmd_attach(argc - 1, argv + 1);
+	if (!strcmp(cmd, "detach"))
+		return cmd_dev(argc - 1, argv + 1, dp_detach_xdp, false);
+	if (!strcmp(cmd, "attach-tc"))
+		return cmd_dev(argc - 1, argv + 1, dp_attach_tc, true);
+	if (!strcmp(cmd, "detach-tc"))
+		return cmd_dev(argc - 1, argv + 1, dp_detach_tc, false);
+	if (!strcmp(cmd, "stats"))
+		return cmd_stats();
+	if (!strcmp(cmd, "unload"))
+		return cmd_unload();
+	if (!strcmp(cmd, "session") && argc >= 2) {
+		if (!strcmp(argv[1], "add"))
+			return cmd_session_add(argc - 2, argv + 2);
+		if (!strcmp(argv[1], "del"))
+			return cmd_session_del(argc - 2, argv + 2);
+		if (!strcmp(argv[1], "show"))
+			return cmd_session_show(argc - 2, argv + 2);
+	}
+	return die_usage("unknown command %s", cmd);
+}

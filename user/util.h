@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Small parsing and formatting helpers shared by the daemon and the CLI. */
+#ifndef L2TPX_UTIL_H
+#define L2TPX_UTIL_H
+
+#include <stdbool.h>
+#include "l2tpx.h"
+#include "dp.h"
+
+/* "192.0.2.1" or "2001:db8::1" into v4-mapped form; returns the family or -1. */
+int addr_parse(const char *s, struct l2tpx_addr *a);
+/* Format as plain IPv4 when v4-mapped. */
+const char *addr_str(const struct l2tpx_addr *a, char *buf, size_t len);
+/* "198.51.100.0/24", "2001:db8::/48" or a host address; returns 0 or -1. */
+int prefix_parse(const char *s, struct dp_prefix *p);
+const char *prefix_str(const struct dp_prefix *p, char *buf, size_t len);
+/* A decimal number within [min, max]; returns 0 or -1. */
+int num_parse(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+#endif
