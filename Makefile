@@ -22,7 +22,7 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-PKGS	:= libbpf libxdp libnl-3.0 libnl-route-3.0 libnl-genl-3.0 json-c
+PKGS	:= libbpf libxdp libnl-3.0 libnl-route-3.0 libnl-genl-3.0 json-c nettle
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -37,7 +37,7 @@ BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/include/%.skel.h,$(BPF_SRCS))
 BPF_HDRS  := $(wildcard bpf/lib/*.h) include/l2tpx.h
 
-LIB_SRCS  := user/dp.c user/log.c user/util.c
+LIB_SRCS  := $(filter-out user/l2tpxd.c user/l2tpxctl.c,$(wildcard user/*.c))
 LIB_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 LIB       := $(BUILD)/libl2tpx.a
 BINS      := $(BUILD)/l2tpxd $(BUILD)/l2tpxctl
@@ -77,10 +77,10 @@ $(BUILD)/l2tpxctl: $(BUILD)/user/l2tpxctl.o $(LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/%.c $(LIB) $(wildcard tests/*.h)
+$(BUILD)/tests/%: tests/%.c $(LIB) $(wildcard tests/*.h) $(SELF_LIB)
 	$(call msg,TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(CFLAGS) -Itests -Iselftests/lib -o $@ $< $(SELF_LIB) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 $(BUILD)/selftests/%: selftests/%.c $(SELF_LIB) $(wildcard selftests/lib/*.h) $(SKELS) $(LIB)
 	$(call msg,SELFTEST,$@)
