@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* l2tpxd's configuration: an INI file parsed (libinih) into a struct.
+ * Errors and warnings name the file and line; `l2tpxd -n` checks a file. */
+#ifndef L2TPX_CONF_H
+#define L2TPX_CONF_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "l2tpx.h"
+#include "l2tp_rdt.h"
+
+#define CONF_MAX_LISTEN	8
+#define CONF_MAX_PEERS	64
+#define CONF_MAX_LACS	16
+#define CONF_STR	128
+
+/* [peer ADDR]: what we know about one LAC/LNS address. */
+struct conf_peer {
+	struct l2tpx_addr addr;
+	char secret[CONF_STR];
+	bool has_secret;
+};
+
+/* [lac NAME]: an LNS we dial. */
+struct conf_lac {
+	char name[CONF_STR];
+	struct l2tpx_addr lns;
+	uint16_t port;
+	char secret[CONF_STR];
+	bool has_secret;
+	bool hide_avps;
+	bool autodial;
+	bool redial;
+	unsigned int redial_timeout;	/* s, first redial delay; doubles to 8x */
+	unsigned int max_redials;	/* 0 = forever */
+};
+
+struct conf {
+	struct l2tpx_addr listen[CONF_MAX_LISTEN];	/* none = any */
+	int nlisten;
+	uint16_t port;
+	char hostname[CONF_STR];
+	char vendor[CONF_STR];
+	unsigned int hello_interval;	/* s, 0 = off */
+	struct l2tp_rdt_conf rdt;
+	unsigned int max_tunnels;
+	unsigned int max_sessions;
+	unsigned int max_sessions_per_tunnel;
+	unsigned int max_pending_tunnels;	/* tunnels not yet established */
+	unsigned int tunnel_rate;	/* new tunnels per peer address per second */
+	bool lns;			/* accept incoming tunnels */
+	bool hide_avps;			/* hide Assigned Session ID etc. when a secret is set */
+	bool challenge;			/* require tunnel authentication */
+	char secret[CONF_STR];		/* default tunnel secret */
+	bool has_secret;
+	char uplink[IF_NAMESIZE];	/* data plane attach, optional */
+	char core[IF_NAMESIZE];
+	char subscriber_dev[IF_NAMESIZE];
+	char ctl_socket[CONF_STR];
+	struct conf_peer peers[CONF_MAX_PEERS];
+	int npeers;
+	struct conf_lac lacs[CONF_MAX_LACS];
+	int nlacs;
+};
+
+void conf_defaults(struct conf *c);
+/* Parse path into c (defaults first).  Returns 0, or -1 with a message
+ * naming file:line written to err. Unknown keys are warnings (logged). */
+int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
+/* The secret for a peer address: [peer] first, then [global]; NULL if none. */
+const char *conf_peer_secret(const struct conf *c, const struct l2tpx_addr *a);
+
+#endif
