@@ -68,7 +68,7 @@ static __always_inline int tc_encap(struct __sk_buff *skb, __u32 *reason)
 	/* GSO packets are segmented after this hook; a locally generated
 	 * TCP/UDP packet may still carry a partial inner checksum, which an
 	 * outer UDP checksum cannot cover.  Both go to the slow path. */
-	if (skb->gso_segs > 1 ||
+	if (skb->gso_size ||
 	    (((s->flags & (L2TPX_SF_IPV6 | L2TPX_SF_UDP_CSUM)) && skb->sk &&
 	      (l4 == IPPROTO_TCP || l4 == IPPROTO_UDP)))) {
 		*reason = L2TPX_R_TC_SLOW;
@@ -89,8 +89,12 @@ static __always_inline int tc_encap(struct __sk_buff *skb, __u32 *reason)
 	}
 	mss_clamp(data, end, v6, s->mss);
 
+	/* An input-style lookup "arriving" on the subscriber netdev: the
+	 * helper needs a device (ifindex 0 is -ENODEV), and an output lookup
+	 * would pin the route to that device. */
 	fib_params_toward_peer(&fib, s, tot + hlen);
-	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), BPF_FIB_LOOKUP_OUTPUT);
+	fib.ifindex = skb->ifindex;
+	rc = bpf_fib_lookup(skb, &fib, sizeof(fib), 0);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH) {
 		*reason = rc == BPF_FIB_LKUP_RET_FRAG_NEEDED ? L2TPX_R_TOO_BIG
 							     : L2TPX_R_ENCAP_NO_ROUTE;
@@ -111,6 +115,16 @@ static __always_inline int tc_encap(struct __sk_buff *skb, __u32 *reason)
 	end = (void *)(long)skb->data_end;
 	if (encap_write(data, end, s, tot, ppp))
 		goto error;
+	/* bpf_redirect_neigh drops an skb without a MAC header (an L3
+	 * device's): give it room for one; the neighbour code fills it. */
+	if (bpf_skb_change_head(skb, sizeof(struct ethhdr), 0))
+		goto error;
+	data = (void *)(long)skb->data;
+	end = (void *)(long)skb->data_end;
+	if (data + sizeof(struct ethhdr) > end)
+		goto error;
+	((struct ethhdr *)data)->h_proto =
+		bpf_htons((s->flags & L2TPX_SF_IPV6) ? ETH_P_IPV6 : ETH_P_IP);
 	if (st) {
 		st->tx_packets++;
 		st->tx_bytes += tot;

@@ -74,6 +74,8 @@ static __always_inline int decap_parse(struct cursor *c, __be16 proto,
 			return XDP_PASS;
 		}
 		ihl = (iph->ihl * 4) & 0x3c;
+		if (ihl < sizeof(*iph))
+			goto malformed;
 		udp = (void *)iph + ihl;
 		if ((void *)(udp + 1) > end)
 			goto malformed;
@@ -503,6 +505,11 @@ static __always_inline int l2tpx_xdp(struct xdp_md *ctx, int decap, int encap, i
 	int act = XDP_PASS;
 
 	proto = parse_eth(&c, &eth);
+	if (!proto) {
+		reason = L2TPX_R_MALFORMED;	/* runt, or a tag cut short */
+		act = XDP_DROP;
+		goto out;
+	}
 	if (proto != bpf_htons(ETH_P_IP) && proto != bpf_htons(ETH_P_IPV6))
 		goto out;
 	if (decap) {

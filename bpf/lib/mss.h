@@ -14,7 +14,7 @@
 #define TCP_MAX_OPTLEN	40
 /* Options scanned for MSS: every common stack sends it first, after at most
  * a few NOPs; a bounded scan keeps the verifier's work small. */
-#define MSS_SCAN_OPTS	6
+#define MSS_SCAN_OPTS	10
 
 /* Rewrite the MSS option of a SYN if it exceeds mss; the TCP checksum is
  * fixed incrementally.  Anything unusual is left alone. */
@@ -60,8 +60,17 @@ static __always_inline void mss_clamp_tcp(struct tcphdr *th, void *end, __u16 ms
 				return;
 			old = *mp;
 			if (bpf_ntohs(old) > mss) {
-				*mp = bpf_htons(mss);
-				csum_replace2(&th->check, old, *mp);
+				__be16 new = bpf_htons(mss);
+
+				*mp = new;
+				/* At an odd offset from the TCP header the value
+				 * straddles two checksum words: its contribution
+				 * to the sum is byte-swapped. */
+				if (off & 1) {
+					old = (old >> 8) | (old << 8);
+					new = (new >> 8) | (new << 8);
+				}
+				csum_replace2(&th->check, old, new);
 			}
 			return;
 		}

@@ -27,7 +27,8 @@ static __always_inline int proto_is_vlan(__be16 p)
 }
 
 /* Ethernet plus up to L2TPX_MAX_VLANS tags; returns the ethertype after the
- * tags (network order) or 0 when the frame is cut short or has more tags. */
+ * tags (network order), 0 when the frame is cut short, or the tag's own
+ * ethertype when there are more tags than we parse (not ours: passed). */
 static __always_inline __be16 parse_eth(struct cursor *c, struct ethhdr **ethp)
 {
 	struct ethhdr *eth = c->pos;
@@ -50,8 +51,6 @@ static __always_inline __be16 parse_eth(struct cursor *c, struct ethhdr **ethp)
 		proto = vh->proto;
 		c->pos = vh + 1;
 	}
-	if (proto_is_vlan(proto))
-		return 0;
 	return proto;
 }
 

@@ -12,8 +12,8 @@
 
 /* A packet is built inside out: payload first, then each header is pushed in
  * front of it, so lengths and checksums are known when a header is written. */
-#define PKT_MAX		4096
-#define PKT_HEADROOM	1024
+#define PKT_MAX		8192
+#define PKT_HEADROOM	2048
 
 struct pkt {
 	uint8_t buf[PKT_MAX];
