@@ -147,9 +147,11 @@ ns_veth() {
 	nsip "$1" link add "$2" type veth peer name "$4" netns "$(ns_name "$3")" ||
 		return 1
 	if [ "${L2TPX_NS_TXCSUM:-0}" != 1 ]; then
-		nsx "$1" ethtool -K "$2" tx off >/dev/null 2>&1 &&
-			nsx "$3" ethtool -K "$4" tx off >/dev/null 2>&1 ||
-			{ echo "netns: ethtool -K tx off failed" >&2; return 1; }
+		if ! nsx "$1" ethtool -K "$2" tx off >/dev/null 2>&1 ||
+			! nsx "$3" ethtool -K "$4" tx off >/dev/null 2>&1; then
+			echo "netns: ethtool -K tx off failed" >&2
+			return 1
+		fi
 	fi
 	nsip "$1" link set "$2" up && nsip "$3" link set "$4" up
 }
@@ -457,7 +459,7 @@ tap_check() {
 
 # tap_cmp DESC GOT OP WANT: numeric comparison (OP: -eq -ge -gt -le ...).
 tap_cmp() {
-	if [ -n "$2" ] && [ "$2" "$3" "$4" ] 2>/dev/null; then
+	if [ -n "$2" ] && test "$2" "$3" "$4" 2>/dev/null; then
 		tap_ok "$1"
 	else
 		tap_not_ok "$1"
