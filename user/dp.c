@@ -293,6 +293,15 @@ fail:
 	return err;
 }
 
+bool dp_pinned(const struct dp_opts *o)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", o && o->pin_dir ? o->pin_dir : L2TPX_PIN_DIR,
+		 prog_pin[P_UPLINK]);
+	return !access(path, F_OK);
+}
+
 void dp_close(struct dp *dp)
 {
 	int i;

@@ -23,6 +23,8 @@ enum dp_role { DP_UPLINK, DP_CORE, DP_BOTH };
  * there yet (load = true) or failing with -ENOENT (load = false). */
 int dp_open(struct dp **dpp, const struct dp_opts *opts, bool load);
 void dp_close(struct dp *dp);
+/* Is a data plane pinned there? */
+bool dp_pinned(const struct dp_opts *opts);
 /* Detach from every interface in the port map and remove the pins. */
 int dp_unload(struct dp *dp);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "ctl.h"
 #include "dp.h"
 #include "log.h"
 #include "util.h"
@@ -17,11 +18,14 @@
 
 static int json_out;
 static struct dp_opts opts;
+static const char *ctl_path = "/run/l2tpxd.sock";
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: l2tpxctl [-j] [-v] [-d PINDIR] COMMAND\n"
+		"usage: l2tpxctl [-j] [-v] [-d PINDIR] [-s SOCKET] COMMAND\n"
+		"  tunnel show | tunnel add ADDR [port P] | tunnel del ID   (daemon)\n"
+		"  stats daemon                                             (daemon)\n"
 		"  load [port N] [max-sessions N]\n"
 		"  attach DEV uplink|core|both [skb]\n"
 		"  detach DEV\n"
@@ -31,8 +35,8 @@ static void usage(FILE *f)
 		"              local ADDR peer ADDR [local-port P] [peer-port P]\n"
 		"              [addr PREFIX]... [seq] [acfc] [pfc] [antispoof] [udp-csum]\n"
 		"              [mss N] [mtu N]\n"
-		"  session del tunnel T session S\n"
-		"  session show\n"
+		"  session del tunnel T session S   (the daemon's call, else a static one)\n"
+		"  session show                     (daemon calls and data-plane sessions)\n"
 		"  stats\n"
 		"  unload\n"
 		"see docs/CLI.md\n");
@@ -220,6 +224,118 @@ static int cmd_session_add(int argc, char **argv)
 	return 0;
 }
 
+/* One request to the daemon; the parsed reply or NULL (message printed
+ * unless quiet). */
+static json_object *daemon_req(const char *req, bool quiet)
+{
+	char *reply = ctl_request(ctl_path, req);
+	json_object *o, *err;
+
+	if (!reply) {
+		if (!quiet)
+			fprintf(stderr, "l2tpxctl: cannot reach l2tpxd at %s: %s (is it running? "
+				"-s names another socket)\n", ctl_path, strerror(errno));
+		return NULL;
+	}
+	o = json_tokener_parse(reply);
+	free(reply);
+	if (!o) {
+		fprintf(stderr, "l2tpxctl: unreadable reply from l2tpxd\n");
+		return NULL;
+	}
+	if (json_object_object_get_ex(o, "error", &err)) {
+		fprintf(stderr, "l2tpxctl: l2tpxd: %s\n", json_object_get_string(err));
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static const char *jstr(json_object *o, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+}
+
+static int64_t jint(json_object *o, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : 0;
+}
+
+static int cmd_tunnel(int argc, char **argv)
+{
+	char req[256];
+	json_object *o, *a;
+	size_t i;
+
+	if (argc == 1 && !strcmp(argv[0], "show")) {
+		o = daemon_req("tunnel show", false);
+		if (!o)
+			return 1;
+		json_object_object_get_ex(o, "tunnels", &a);
+		if (json_out) {
+			printf("%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+		} else {
+			for (i = 0; i < json_object_array_length(a); i++) {
+				json_object *t = json_object_array_get_idx(a, i);
+
+				printf("tunnel %lld/%lld %s %s peer %s (\"%s\", %s) local %s, %lld sessions\n",
+				       (long long)jint(t, "tunnel"), (long long)jint(t, "peer_tunnel"),
+				       jstr(t, "role"), jstr(t, "state"), jstr(t, "peer"),
+				       jstr(t, "peer_host"), jstr(t, "peer_vendor"), jstr(t, "local"),
+				       (long long)jint(t, "sessions"));
+			}
+		}
+		json_object_put(o);
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[0], "add")) {
+		if (argc == 4 && !strcmp(argv[2], "port"))
+			snprintf(req, sizeof(req), "tunnel add %s %s", argv[1], argv[3]);
+		else if (argc == 2)
+			snprintf(req, sizeof(req), "tunnel add %s", argv[1]);
+		else
+			return die_usage("tunnel add ADDR [port P]%s", "");
+		o = daemon_req(req, false);
+		if (!o)
+			return 1;
+		if (json_out)
+			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		else
+			printf("tunnel %lld dialling\n", (long long)jint(o, "tunnel"));
+		json_object_put(o);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[0], "del")) {
+		snprintf(req, sizeof(req), "tunnel del %s", argv[1]);
+		o = daemon_req(req, false);
+		if (!o)
+			return 1;
+		json_object_put(o);
+		return 0;
+	}
+	return die_usage("tunnel show | add ADDR [port P] | del ID%s", "");
+}
+
+static int cmd_daemon_stats(void)
+{
+	json_object *o = daemon_req("stats", false);
+
+	if (!o)
+		return 1;
+	if (json_out) {
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	} else {
+		json_object_object_foreach(o, k, v)
+			printf("%-26s %lld\n", k, (long long)json_object_get_int64(v));
+	}
+	json_object_put(o);
+	return 0;
+}
+
 static int cmd_session_del(int argc, char **argv)
 {
 	struct l2tpx_sess_key key;
@@ -229,6 +345,19 @@ static int cmd_session_del(int argc, char **argv)
 	if (argc != 4 || strcmp(argv[0], "tunnel") || strcmp(argv[2], "session") ||
 	    parse_key(argv[1], argv[3], &key))
 		return die_usage("session del tunnel T session S%s", "");
+	/* The daemon's call first: it clears it with a CDN and takes it out
+	 * of the data plane itself. */
+	{
+		char req[128];
+		json_object *o;
+
+		snprintf(req, sizeof(req), "session del %s %s", argv[1], argv[3]);
+		o = daemon_req(req, true);
+		if (o) {
+			json_object_put(o);
+			return 0;
+		}
+	}
 	if (open_dp(&dp, false))
 		return 1;
 	err = dp_session_del(dp, &key);
@@ -313,15 +442,38 @@ static int show_one(const struct dp_session_info *si, void *arg)
 static int cmd_session_show(int argc, char **argv)
 {
 	json_object *arr = json_object_new_array();
-	struct dp *dp;
-	int err;
+	json_object *d = daemon_req("session show", true), *calls = NULL;
+	struct dp *dp = NULL;
+	int err = 0;
+	size_t i;
 
-	if (open_dp(&dp, false)) {
-		json_object_put(arr);
-		return 1;
+	/* The daemon's calls, then what the data plane holds. */
+	if (d && json_object_object_get_ex(d, "sessions", &calls)) {
+		for (i = 0; i < json_object_array_length(calls); i++) {
+			json_object *c = json_object_array_get_idx(calls, i);
+
+			if (json_out) {
+				json_object_array_add(arr, json_object_get(c));
+				continue;
+			}
+			printf("call tunnel %lld session %lld -> peer %s tunnel %lld session %lld: "
+			       "%s %s%s, slow path rx %lld tx %lld\n",
+			       (long long)jint(c, "tunnel"), (long long)jint(c, "session"),
+			       jstr(c, "peer"), (long long)jint(c, "peer_tunnel"),
+			       (long long)jint(c, "peer_session"), jstr(c, "role"), jstr(c, "state"),
+			       !strcmp(jstr(c, "seq_required"), "true") ? " seq" : "",
+			       (long long)jint(c, "slow_rx_packets"),
+			       (long long)jint(c, "slow_tx_packets"));
+		}
 	}
-	err = dp_session_foreach(dp, show_one, arr);
+	if ((!d || dp_pinned(&opts)) && !dp_open(&dp, &opts, false))
+		err = dp_session_foreach(dp, show_one, arr);
+	else if (!d)
+		fprintf(stderr, "l2tpxctl: neither l2tpxd (%s) nor a pinned data plane (%s) found\n",
+			ctl_path, opts.pin_dir ? opts.pin_dir : L2TPX_PIN_DIR);
 	dp_close(dp);
+	if (d)
+		json_object_put(d);
 	if (json_out)
 		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
 	json_object_put(arr);
@@ -380,7 +532,7 @@ int main(int argc, char **argv)
 	int c, verbose = 0;
 	const char *cmd;
 
-	while ((c = getopt(argc, argv, "jvd:h")) != -1) {
+	while ((c = getopt(argc, argv, "jvd:s:h")) != -1) {
 		switch (c) {
 		case 'j':
 			json_out = 1;
@@ -390,6 +542,9 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			opts.pin_dir = optarg;
+			break;
+		case 's':
+			ctl_path = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -417,8 +572,12 @@ int main(int argc, char **argv)
 		return cmd_dev(argc - 1, argv + 1, dp_attach_tc, true);
 	if (!strcmp(cmd, "detach-tc"))
 		return cmd_dev(argc - 1, argv + 1, dp_detach_tc, false);
+	if (!strcmp(cmd, "stats") && argc == 2 && !strcmp(argv[1], "daemon"))
+		return cmd_daemon_stats();
 	if (!strcmp(cmd, "stats"))
 		return cmd_stats();
+	if (!strcmp(cmd, "tunnel"))
+		return cmd_tunnel(argc - 1, argv + 1);
 	if (!strcmp(cmd, "unload"))
 		return cmd_unload();
 	if (!strcmp(cmd, "session") && argc >= 2) {

@@ -1,39 +1,95 @@
 // SPDX-License-Identifier: GPL-2.0
-/* l2tpxd: the daemon.  For now it opens (loading if needed) the pinned data
- * plane and runs the event loop until SIGINT/SIGTERM; the L2TP control
- * plane and PPP arrive with their own modules (see the issues). */
+/* l2tpxd: the daemon.  One event loop owns the L2TP sockets, the timers,
+ * the signals and the control socket; the data plane, when configured, is
+ * opened (loaded if needed) and attached. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "conf.h"
+#include "ctl.h"
 #include "dp.h"
+#include "event.h"
+#include "l2tp.h"
 #include "log.h"
+
+#define DEFAULT_CONF	"/etc/l2tpx/l2tpxd.conf"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: l2tpxd [-d] [-v] [-p PINDIR]\n"
+	fprintf(f, "usage: l2tpxd [-c FILE] [-n] [-d] [-v] [-p PINDIR]\n"
+		   "  -c  configuration file (default " DEFAULT_CONF ")\n"
+		   "  -n  check the configuration and exit\n"
 		   "  -d  stay in the foreground, log to stderr\n"
 		   "  -v  debug logging\n"
-		   "  -p  pin directory (default " L2TPX_PIN_DIR ")\n");
+		   "  -p  pin directory of the data plane (default " L2TPX_PIN_DIR ")\n");
+}
+
+struct daemon {
+	struct ev_loop *loop;
+	struct l2tp l2tp;
+	struct conf conf;
+	struct ctl *ctl;
+	struct dp *dp;
+	int sfd;
+	int stopping;
+};
+
+static void on_signal(struct ev_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct daemon *d = arg;
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof(si)) != sizeof(si))
+		return;
+	log_info("signal %u: clearing tunnels and exiting; the data plane stays", si.ssi_signo);
+	d->stopping = 1;
+	for (int i = 1; i < 65536; i++)
+		if (d->l2tp.tunnels[i])
+			l2tp_tunnel_close(d->l2tp.tunnels[i], L2TP_STOPCCN_SHUTTING_DOWN, 0, NULL);
+	ev_break(loop);
+}
+
+static int dp_setup(struct daemon *d, const char *pin_dir)
+{
+	struct dp_opts o = { .pin_dir = pin_dir, .port = d->conf.port };
+	int err;
+
+	if (!d->conf.uplink[0] && !d->conf.core[0] && !d->conf.subscriber_dev[0])
+		return 0;	/* control plane only */
+	err = dp_open(&d->dp, &o, true);
+	if (err)
+		return err;
+	if (d->conf.uplink[0] && (err = dp_attach_xdp(d->dp, d->conf.uplink, DP_UPLINK, false)))
+		return err;
+	if (d->conf.core[0] && (err = dp_attach_xdp(d->dp, d->conf.core, DP_CORE, false)))
+		return err;
+	if (d->conf.subscriber_dev[0] && (err = dp_attach_tc(d->dp, d->conf.subscriber_dev)))
+		return err;
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct dp_opts opts = { 0 };
-	struct epoll_event ev;
-	struct signalfd_siginfo si;
-	struct dp *dp;
-	int c, fg = 0, level = LOG_INFO, ep, sfd, err;
+	const char *conf_path = NULL, *pin_dir = NULL;
+	struct daemon d = { 0 };
+	int c, fg = 0, check = 0, level = LOG_INFO, err;
+	char errbuf[512];
 	sigset_t mask;
 
-	while ((c = getopt(argc, argv, "dvp:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:ndvp:h")) != -1) {
 		switch (c) {
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
 		case 'd':
 			fg = 1;
 			break;
@@ -41,7 +97,7 @@ int main(int argc, char **argv)
 			level = LOG_DEBUG;
 			break;
 		case 'p':
-			opts.pin_dir = optarg;
+			pin_dir = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -51,40 +107,68 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	log_init("l2tpxd", fg, level);
+	log_init("l2tpxd", fg || check, level);
 
-	err = dp_open(&dp, &opts, true);
+	if (!conf_path && access(DEFAULT_CONF, F_OK)) {
+		conf_defaults(&d.conf);
+		log_info("no %s: running with defaults", DEFAULT_CONF);
+	} else if (conf_load(conf_path ? conf_path : DEFAULT_CONF, &d.conf, errbuf, sizeof(errbuf))) {
+		fprintf(stderr, "l2tpxd: %s\n", errbuf);
+		return 1;
+	}
+	if (check) {
+		printf("l2tpxd: configuration %s OK\n", conf_path ? conf_path : DEFAULT_CONF);
+		return 0;
+	}
+
+	d.loop = ev_loop_new();
+	if (!d.loop)
+		fatal("event loop");
+	if (l2tp_init(&d.l2tp, d.loop, &d.conf))
+		fatalx("out of memory");
+	err = dp_setup(&d, pin_dir);
 	if (err)
-		fatalx("data plane unavailable: %s", strerror(-err));
+		fatalx("data plane: %s", strerror(-err));
+	if ((err = l2tp_listen(&d.l2tp)))
+		fatalx("cannot listen on UDP port %u: %s (another L2TP daemon running?)",
+		       d.conf.port, strerror(-err));
+	d.ctl = ctl_open(d.loop, d.conf.ctl_socket, &d.l2tp);
+	if (!d.ctl)
+		fatalx("control socket %s unavailable", d.conf.ctl_socket);
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (sfd < 0 || ep < 0)
-		fatal("signalfd/epoll");
-	ev.events = EPOLLIN;
-	ev.data.fd = sfd;
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev))
-		fatal("epoll_ctl");
-	log_info("l2tpxd: running; data plane pinned, Ctrl-C or SIGTERM to stop");
+	signal(SIGPIPE, SIG_IGN);
+	d.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (d.sfd < 0 || ev_fd_add(d.loop, d.sfd, 1, on_signal, &d))
+		fatal("signalfd");
 
-	for (;;) {
-		int n = epoll_wait(ep, &ev, 1, -1);
+	for (int i = 0; i < d.conf.nlacs; i++) {
+		struct udp_ep ep = { .addr = d.conf.lacs[i].lns, .port = d.conf.lacs[i].port };
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			fatal("epoll_wait");
-		if (ev.data.fd == sfd && read(sfd, &si, sizeof(si)) == sizeof(si))
-			break;
+		if (d.conf.lacs[i].autodial)
+			l2tp_dial(&d.l2tp, &ep, i);
 	}
-	/* The pinned programs and maps stay: traffic keeps flowing. */
-	log_info("l2tpxd: signal %u, exiting; data plane left in place", si.ssi_signo);
-	dp_close(dp);
-	close(ep);
-	close(sfd);
+	log_info("l2tpxd: listening on port %u, control socket %s", d.conf.port, d.conf.ctl_socket);
+	ev_run(d.loop);
+
+	/* Give StopCCNs a moment to be acknowledged before the sockets go. */
+	for (int i = 0; i < 20 && d.l2tp.ntunnels; i++) {
+		int busy = 0;
+
+		for (int t = 1; t < 65536; t++)
+			if (d.l2tp.tunnels[t] && !l2tp_rdt_idle(&d.l2tp.tunnels[t]->rdt))
+				busy = 1;
+		if (!busy)
+			break;
+		ev_run_once(d.loop, 50);
+	}
+	ctl_close(d.ctl);
+	l2tp_fini(&d.l2tp);
+	dp_close(d.dp);
+	ev_loop_free(d.loop);
+	close(d.sfd);
 	return 0;
 }

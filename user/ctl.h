@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The daemon's control socket: a unix stream socket (mode 0600), one
+ * request line per connection, one JSON object back. */
+#ifndef L2TPX_CTL_H
+#define L2TPX_CTL_H
+
+#include "event.h"
+#include "l2tp.h"
+
+struct ctl;
+
+struct ctl *ctl_open(struct ev_loop *loop, const char *path, struct l2tp *l);
+void ctl_close(struct ctl *c);
+
+/* Client side (l2tpxctl): send one request, return the reply (malloc'd,
+ * NUL-terminated) or NULL with errno set. */
+char *ctl_request(const char *path, const char *req);
+
+#endif
