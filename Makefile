@@ -87,6 +87,16 @@ $(BUILD)/selftests/%: selftests/%.c $(SELF_LIB) $(wildcard selftests/lib/*.h) $(
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Iselftests/lib -o $@ $< $(SELF_LIB) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
 
+BENCH_BINS := $(BUILD)/bench/prog_cost
+
+$(BUILD)/bench/%: bench/%.c $(SKELS) include/l2tpx.h
+	$(call msg,BENCH,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(PKG_LIBS)
+
+# bench_xdp.bpf.c includes l2tp_xdp.bpf.c: rebuild it when that changes.
+$(BUILD)/bpf/bench_xdp.bpf.o: bpf/l2tp_xdp.bpf.c
+
 tests: $(TEST_BINS) $(SELF_BINS)
 
 check: all tests
@@ -95,17 +105,17 @@ check: all tests
 demo: all
 	$(Q)scripts/demo.sh
 
-bench: all
+bench: all $(BENCH_BINS)
 	$(Q)scripts/bench.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/l2tpx
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/l2tpx/
+	install -m 0644 $(filter-out %/bench_xdp.bpf.o,$(BPF_OBJS)) $(DESTDIR)$(PREFIX)/lib/l2tpx/
 
 format:
 	clang-format -i $(wildcard bpf/*.c bpf/lib/*.h include/*.h user/*.c user/*.h \
-		tests/*.c selftests/*.c selftests/lib/*.[ch])
+		tests/*.c selftests/*.c selftests/lib/*.[ch] bench/*.c)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,171 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# What `make bench` runs: times the data-plane programs with bench/prog_cost (which
+# make builds; this script builds nothing) and writes docs/BENCHMARKS.md with the
+# machine, the exact command and the table.  Needs root: prog_cost makes a private
+# network namespace and loads BPF.
+#
+# Environment:
+#   L2TPX_BUILD        build directory (default <repo>/build)
+#   L2TPX_BENCH_ARGS   prog_cost options (default "-r 1000000 -n 9 -s 10000")
+#   L2TPX_BENCH_OUT    file to write (default <repo>/docs/BENCHMARKS.md; "-" for stdout)
+#
+# Exit status: prog_cost's.  When it printed its table but some row did not take its
+# intended path (status 3), the file is still written, with those rows marked INVALID.
+
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${L2TPX_BUILD:-$repo/build}
+out=${L2TPX_BENCH_OUT:-$repo/docs/BENCHMARKS.md}
+args=${L2TPX_BENCH_ARGS:--r 1000000 -n 9 -s 10000}
+tool=$build/bench/prog_cost
+
+if [ ! -x "$tool" ]; then
+	echo "bench: $tool is missing: \`make bench\` builds it" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "bench: needs root (a network namespace of its own, BPF)" >&2
+	exit 1
+fi
+
+table=$(mktemp)
+doc=$(mktemp)
+trap 'rm -f "$table" "$doc"' EXIT
+
+# The command as run, relative to the repository when it lies inside it.
+shown=${tool#"$repo"/}
+echo "bench: $shown $args" >&2
+start=$SECONDS
+status=0
+# shellcheck disable=SC2086 # args is a list of options
+"$tool" $args >"$table" || status=$?
+took=$((SECONDS - start))
+if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
+	echo "bench: prog_cost failed (status $status); $out left as it was" >&2
+	exit "$status"
+fi
+
+cpu_model=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -n1)
+[ -n "$cpu_model" ] || cpu_model=$(uname -m)
+vm=$(systemd-detect-virt --vm 2>/dev/null || true)
+container=$(systemd-detect-virt --container 2>/dev/null || true)
+virt=
+[ -n "$vm" ] && [ "$vm" != none ] && virt="VM: $vm"
+[ -n "$container" ] && [ "$container" != none ] && virt="${virt:+$virt, }container: $container"
+commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+	commit="$commit + uncommitted changes"
+fi
+clang_v=$(${CLANG:-clang} --version 2>/dev/null | head -n1 || true)
+libbpf_v=$(pkg-config --modversion libbpf 2>/dev/null || echo unknown)
+
+{
+	cat <<EOF
+# Benchmarks
+
+Per-packet cost of the l2tpx data-plane programs, timed with \`BPF_PROG_TEST_RUN\`, next
+to a no-op XDP program timed in the same run. Absolute figures drift from machine to
+machine and from run to run; compare the **× no-op** column, and between rows of one
+run. This file is written by \`make bench\` (\`scripts/bench.sh\`); do not edit it by hand.
+
+## This run
+
+- Command: \`make bench\` (as root), which ran \`$shown $args\` and took ${took} s
+- Machine: $(nproc) CPUs, ${cpu_model}${virt:+ ($virt)}; kernel $(uname -r)
+- Toolchain: ${clang_v:-clang unknown}; libbpf ${libbpf_v}
+- Source: commit ${commit}; $(date -u '+%Y-%m-%d %H:%M UTC')
+
+EOF
+	if [ "$status" -eq 3 ]; then
+		cat <<'EOF'
+**Rows marked INVALID did not take the path they are meant to time** (the reason
+counters or the verdict say which path they took): their figures are the cost of that
+other path, and `make bench` exits non-zero until they do.
+
+EOF
+	fi
+	echo "## Results"
+	echo
+	cat "$table"
+	cat <<'EOF'
+
+## How the figures are made
+
+- **One buffer, many runs.** A non-live `BPF_PROG_TEST_RUN` with `repeat` R runs the
+  program R times on one buffer and resets nothing in between, neither the bytes nor
+  `data`/`data_end` after `bpf_xdp_adjust_head`. After the first decap the frame is no
+  longer L2TP, after the first encap it is already encapsulated, and TTLs walk down: the
+  last table shows the shipped programs under a plain repeat, where all runs but the
+  first time the pass-up path.
+- **Restore.** Decap and encap are therefore timed through `bpf/bench_xdp.bpf.c`, which
+  `#include`s `bpf/l2tp_xdp.bpf.c` (the code under test, not a copy) and adds entries
+  that first put the frame back from a template (`bpf_xdp_adjust_head` to the template's
+  length, `bpf_xdp_store_bytes` of the leading bytes the programs write) and then call
+  the shipped worker `l2tpx_xdp()`. `bench_restore_only` does the restore alone; it is
+  timed right after each wrapper, on the same template, and shown as the baseline.
+  **ns/packet** = wrapper − restore-only + no-op: the program's cost as if it ran alone.
+- **Direct rows** (no-op, parse-only, the FIB reference rows) leave the frame as they
+  found it and are timed as they are; prog_cost checks that the frame came back unchanged.
+- **Timing.** ns per run is the thread CPU time of one test-run call divided by R (the
+  kernel's own figure is whole nanoseconds, too coarse next to a 6 ns no-op; the two
+  agree within a nanosecond, see `prog_cost -v`). Every row is timed once per round,
+  rounds over all rows, so drift touches every row alike; the table shows medians.
+  prog_cost pins itself to one CPU.
+- **Proof of path.** Every timed call reads `l2tpx_reasons` before and after: the
+  intended reason must have moved by exactly R and no other reason at all, and the
+  verdict must be the intended one. For decap and encap, the frame left by the last of
+  R wrapped runs must equal what one run of the shipped program leaves on a fresh frame
+  (outer IPv4 id and header checksum aside: the id is random). `l2tpx_parse_only`
+  counts nothing, so `bench_parse_probe` (the same parse, with its reason counted) runs
+  R times on the same frame and must count `decap-local` (parse-only's success) R times.
+- **FIB success.** prog_cost runs in a network namespace of its own: veths `bx0`
+  (uplink, 192.0.2.1/24, 2001:db8:1::1/64, LAC 192.0.2.2 / 2001:db8:1::2) and `bx1`
+  (core, 203.0.113.1/24, 2001:db8:203::1/64, server 203.0.113.2 / 2001:db8:203::2) with
+  permanent neighbours, a TUN `l2tpx0` routing the subscribers 198.51.100.0/24 and
+  2001:db8:100::/48, forwarding on, both veths in `l2tpx_txports`, `xdp_noop` attached
+  to them (a test run with an ingress ifindex needs the veth's XDP receive queue) and
+  the ingress ifindex passed in the `xdp_md` context. Decap frames go LAC → server,
+  encap frames server → subscriber. The verdict `REDIRECT` is what the program
+  returned; a non-live test run does not redirect.
+- **Frames.** "inner IP" is the length of the subscriber's IP packet (IPv4/UDP), "frame"
+  the whole test-run input. L2TPv2 data messages carry no Length, Sequence or Offset
+  fields and PPP `FF 03 0021`. Sessions are installed as `l2tpxctl session add` would
+  with default options (MTU 1500); the rows name the options that differ.
+- **TC.** A test run of a `SCHED_CLS` program parses the first 14 bytes as Ethernet and
+  gives the program `skb->data` at byte 0, while `l2tpx_tc_encap` expects an IP header
+  there (TUN device). An IPv6 packet whose source address carries 0x86dd in bytes 4–5
+  (2001:db8:86dd::2) is both, so the TC rows use inner IPv6 (ICMPv6). Two differences
+  remain: the skb has a 14-byte MAC header, so `bpf_skb_adjust_room(BPF_ADJ_ROOM_MAC)`
+  opens its room 14 bytes in (same work, different bytes), and the test run's dummy
+  socket makes sessions with an outer UDP checksum punt inner TCP/UDP (ICMPv6 is not
+  affected). The verdict `TC_ACT_REDIRECT` is what `bpf_redirect_neigh` returned; the
+  test run transmits nothing. After one encap `skb->encapsulation` stays set, and a
+  second `bpf_skb_adjust_room` with encap flags fails with `-EALREADY`, so TC cannot be
+  restored in BPF: it is timed one call at a time (repeat 1, median of S calls, kernel
+  figure) next to `bench_tc_noop` timed the same way, and ns/packet = TC − TC no-op +
+  no-op. Like the check column below, this way of timing reads higher than the restore
+  rows by some tens of nanoseconds.
+- **Check column.** The same one-call-at-a-time timing of the shipped XDP programs,
+  without any wrapper, minus `xdp_noop` timed alike: an independent figure for the work
+  above the no-op. It runs higher than ns/packet − no-op, because each call starts with
+  caches disturbed by the system call around it; it should rank the rows alike.
+- **Ratios.** The no-op is a few nanoseconds, so a few tenths of a nanosecond of drift
+  in it moves every ratio by some percent; the ns columns of one run compare directly.
+- **Mpps** is 1000 / ns/packet: a ceiling for the program alone on one core, not a
+  forwarding rate; a real hop adds the driver, the redirect and the transmit.
+EOF
+} >"$doc"
+
+if [ "$out" = - ]; then
+	cat "$doc"
+else
+	mkdir -p "$(dirname "$out")"
+	cp "$doc" "$out"
+	echo "bench: wrote ${out#"$repo"/}" >&2
+fi
+if [ "$status" -eq 3 ]; then
+	echo "bench: some rows did not take their intended path (INVALID); see the table" >&2
+fi
+exit "$status"
