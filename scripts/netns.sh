@@ -29,6 +29,8 @@
 #
 # Environment:
 #   L2TPX_NS_PREFIX      namespace name prefix (default l2x<pid>-), unique per run
+#   L2TPX_NS_STATE       where the bpffs instances are mounted
+#                        (default /run/l2tpx-netns/<prefix>)
 #   L2TPX_BUILD          build directory (default <repo>/build)
 #   L2TPX_NS_WIRE=1      put the `wire` bridge namespace into the tunnel link
 #   L2TPX_NS_NODP=1      plain topology only (no XDP, no TC, no l2tpxctl)
@@ -51,7 +53,6 @@ L2TPXCTL=${L2TPXCTL:-$L2TPX_BUILD/l2tpxctl}
 L2TPXD=${L2TPXD:-$L2TPX_BUILD/l2tpxd}
 L2TPX_XDP_NOOP=${L2TPX_XDP_NOOP:-$L2TPX_BUILD/bpf/xdp_noop.bpf.o}
 L2TPX_NS_PREFIX=${L2TPX_NS_PREFIX:-l2x$$-}
-L2TPX_NS_STATE=${L2TPX_NS_STATE:-/run/l2tpx-netns/${L2TPX_NS_PREFIX%-}}
 L2TPX_PY=${L2TPX_PY:-/usr/bin/python3}	# Debian's, with scapy
 
 # Interface names (each lives in its own namespace).
@@ -85,6 +86,10 @@ NS_EVERY="sub cli wire lns srv"
 
 ns_name() { printf '%s%s' "$L2TPX_NS_PREFIX" "$1"; }
 
+# Where this run keeps its bpffs instances; follows L2TPX_NS_PREFIX even when that
+# is set after sourcing.
+ns_state() { printf '%s' "${L2TPX_NS_STATE:-/run/l2tpx-netns/${L2TPX_NS_PREFIX%-}}"; }
+
 # nsx NAME cmd...: run a command in namespace NAME.
 nsx() {
 	local n=$1
@@ -101,7 +106,8 @@ nsip() {
 
 # ns_bpffs NAME: path of the bpffs instance of namespace NAME (mounted on first use).
 ns_bpffs() {
-	local d="$L2TPX_NS_STATE/$1.bpf"
+	local d
+	d="$(ns_state)/$1.bpf"
 	if ! mountpoint -q "$d" 2>/dev/null; then
 		mkdir -p "$d" && mount -t bpf bpf "$d" || return 1
 	fi
@@ -197,7 +203,7 @@ netns_check() {
 netns_up() {
 	netns_check || return 1
 	netns_down
-	mkdir -p "$L2TPX_NS_STATE" || return 1
+	mkdir -p "$(ns_state)" || return 1
 	if ! netns_build; then
 		echo "netns: topology setup failed" >&2
 		netns_down
@@ -349,13 +355,13 @@ netns_down() {
 		done
 		ip netns del "$ns" 2>/dev/null
 	done
-	if [ -d "$L2TPX_NS_STATE" ]; then
-		for d in "$L2TPX_NS_STATE"/*.bpf; do
+	if [ -d "$(ns_state)" ]; then
+		for d in "$(ns_state)"/*.bpf; do
 			[ -d "$d" ] || continue
 			mountpoint -q "$d" && umount "$d" 2>/dev/null
 			rmdir "$d" 2>/dev/null
 		done
-		rmdir "$L2TPX_NS_STATE" 2>/dev/null
+		rmdir "$(ns_state)" 2>/dev/null
 	fi
 	return 0
 }

@@ -90,7 +90,7 @@ capture_stop() {
 	return 0
 }
 
-# check_capture FILE OUTER LNSADDR CLIADDR: prints "toward-lns toward-cli bad",
+# capture_ids FILE OUTER LNSADDR CLIADDR: prints "toward-lns toward-cli bad",
 # then diagnostics for bad packets.
 capture_ids() {
 	local outer_proto=ip
@@ -405,11 +405,13 @@ one_pass() {
 		esac
 		case ,$opts, in
 		*,udp-csum,*)
+			# The outer UDP header is the first one in each frame.
 			tap_cmp "$tag capture: with udp-csum, every outer UDP checksum is set" \
-				"$(count_frames "$cap" 'l2tp && udp.checksum == 0')" -eq 0 ;;
+				"$(tshark -r "$cap" "${TSHARK_DEC[@]}" -Y l2tp -T fields -E occurrence=f \
+					-e udp.checksum 2>/dev/null | grep -c '^0x0000$')" -eq 0 ;;
 		esac
 		if [ $probe = 1 ]; then
-			v=$(tshark -r "$cap" "${TSHARK_DEC[@]}" -Y 'udp.dstport == 9999' -T fields \
+			v=$(tshark -r "$cap" "${TSHARK_DEC[@]}" -Y 'udp.dstport == 9999 && !icmp' -T fields \
 				-E occurrence=f -e udp.checksum 2>/dev/null | head -1)
 			tap_check "$tag capture: an outer UDP checksum computing to zero is sent as 0xffff" \
 				test "${v:-not captured}" = 0xffff

@@ -707,6 +707,27 @@ static struct l2tp_tunnel *find_by_peer(struct l2tp *l, const struct udp_ep *pee
 	return NULL;
 }
 
+/* Both ends sent an SCCRQ (RFC 2661 4.4.3, Tie Breaker): the lower value
+ * wins, the loser discards its own.  Returns false when ours wins and the
+ * peer's SCCRQ is to be ignored. */
+static bool tie_break(struct l2tp *l, const struct udp_ep *from, uint64_t theirs)
+{
+	for (int i = 1; i < 65536; i++) {
+		struct l2tp_tunnel *t = l->tunnels[i];
+
+		if (!t || !t->lac || t->state != TUNNEL_WAIT_CTL_REPLY || !t->tie_breaker ||
+		    memcmp(&t->peer.addr, &from->addr, sizeof(from->addr)))
+			continue;
+		if (t->tie_breaker < theirs) {
+			tlog(LOG_INFO, t, "SCCRQs crossed: our tie breaker wins");
+			return false;
+		}
+		tlog(LOG_INFO, t, "SCCRQs crossed: the peer's tie breaker wins, ours is dropped");
+		tunnel_free(t, false);
+	}
+	return true;
+}
+
 static void input_sccrq(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 			const struct l2tp_hdr *h, const struct udp_ep *from, const struct udp_ep *to)
 {
@@ -746,6 +767,8 @@ static void input_sccrq(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 		l2tp_rdt_recv(&t->rdt, h->ns, h->nr, buf, len, 0);
 		goto out;
 	}
+	if (l2tp_msg_has(m, L2TP_AVP_TIE_BREAKER) && !tie_break(l, from, m->tie_breaker))
+		goto out;
 	if (!l->conf->lns) {
 		log_info("from %s: SCCRQ refused: not an LNS (lns = no)", udp_ep_str(from, ep, sizeof(ep)));
 		goto out;
