@@ -19,6 +19,16 @@ static __always_inline __u16 csum_fold(__u64 sum)
 	return (__u16)sum;
 }
 
+/* The UDP checksum field from a full sum: a result of zero is sent as
+ * 0xffff, zero meaning "no checksum" (RFC 768).  (~ promotes to int: fold
+ * into a __u16 before testing it.) */
+static __always_inline __u16 udp_csum_final(__u64 sum)
+{
+	__u16 c = ~csum_fold(sum);
+
+	return c ? c : 0xffff;
+}
+
 /* Replace one 16-bit word covered by *check (RFC 1624 eqn. 3). */
 static __always_inline void csum_replace2(__sum16 *check, __be16 old, __be16 new)
 {

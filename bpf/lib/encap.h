@@ -105,7 +105,7 @@ static __always_inline int encap_write(void *ip, void *end, struct l2tpx_session
 			return -1;
 		sum = csum_words(&ip6h->saddr, 32) + bpf_htons(IPPROTO_UDP) +
 		      bpf_htons(udp_len) + (__u64)body;
-		udp->check = ~csum_fold(sum) ?: 0xffff;
+		udp->check = udp_csum_final(sum);
 	} else {
 		struct iphdr *iph = ip;
 		__u32 udp_len = hlen - sizeof(*iph) + inner_len;
@@ -135,7 +135,7 @@ static __always_inline int encap_write(void *ip, void *end, struct l2tpx_session
 				return -1;
 			sum = (__u64)iph->saddr + iph->daddr + bpf_htons(IPPROTO_UDP) +
 			      bpf_htons(udp_len) + (__u64)body;
-			udp->check = ~csum_fold(sum) ?: 0xffff;
+			udp->check = udp_csum_final(sum);
 		}
 	}
 	return 0;
