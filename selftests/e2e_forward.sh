@@ -17,13 +17,14 @@
 #     the expected ids, nothing is malformed or has a bad checksum, and no subscriber
 #     traffic crossed the link unencapsulated; with seq no Ns repeats, with udp-csum
 #     every outer UDP checksum is set, and one that computes to zero goes out as
-#     0xffff (a crafted probe);
+#     0xffff (a crafted probe); with mss=N every SYN's MSS is at most N;
 #   - negative checks with scapy-crafted frames from cli: an inner source outside the
 #     session's prefixes is counted `spoofed` and not delivered, a wrong outer source
 #     is `wrong-peer`, an unknown session is `no-session`; the same frame with an
 #     allowed source is delivered (so the negatives mean something).
 #
-# Environment: E2E_PASSES, a list of OUTER:LINK[:OPT,OPT...] (default below),
+# Environment: E2E_PASSES, a list of OUTER:LINK[:OPT,OPT...] (default below; an
+# option with a value is written mss=N),
 # E2E_XFER_BYTES (default 2097152), E2E_KEEP=DIR keeps the captures there,
 # L2TPX_NS_PREFIX, L2TPX_BUILD.
 set -u
@@ -32,7 +33,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=../scripts/netns.sh
 . "$REPO/scripts/netns.sh"
 
-PASSES=${E2E_PASSES:-4:direct 4:wire 6:direct 6:wire 4:wire:udp-csum,acfc,pfc 4:wire:seq 6:wire:seq,acfc,pfc}
+PASSES=${E2E_PASSES:-4:direct 4:wire 6:direct 6:wire 4:wire:udp-csum,acfc,pfc 4:wire:seq 6:wire:seq,acfc,pfc,mss=1200}
 XFER_BYTES=${E2E_XFER_BYTES:-2097152}
 PINGS=5
 WORK=
@@ -269,7 +270,7 @@ one_pass() {
 	else
 		cl=$NS_CLI_UP6 ln=$NS_LNS_UP6 bogus=2001:db8:1::99
 	fi
-	export L2TPX_NS_WIRE=0 L2TPX_SESS_OPTS=${opts//,/ }
+	export L2TPX_NS_WIRE=0 L2TPX_SESS_OPTS=${opts//[,=]/ }
 	[ "$link" = wire ] && L2TPX_NS_WIRE=1
 
 	if ! netns_up >"$WORK/up.log" 2>&1 || ! netns_session_up "$outer" >>"$WORK/up.log" 2>&1; then
@@ -402,6 +403,16 @@ one_pass() {
 					-e l2tp.tunnel -e l2tp.Ns 2>/dev/null |
 					awk '$2 == "" { miss++ } seen[$0]++ { dup++ }
 					     END { print miss + dup + 0 }')" -eq 0 ;;
+		esac
+		case ,$opts, in
+		*,mss=*)
+			local mss=${opts#*mss=}
+			mss=${mss%%,*}
+			tap_cmp "$tag capture: with mss $mss, every SYN's MSS option is clamped" \
+				"$(tshark -r "$cap" "${TSHARK_DEC[@]}" -Y 'tcp.flags.syn == 1' -T fields \
+					-e tcp.options.mss_val 2>/dev/null |
+					awk -v m="$mss" '$1 == "" || $1 > m { bad++ } END { print NR ? bad + 0 : -1 }')" \
+				-eq 0 ;;
 		esac
 		case ,$opts, in
 		*,udp-csum,*)
