@@ -40,6 +40,13 @@ void conf_defaults(struct conf *c)
 	c->tunnel_rate = 10;
 	c->lns = true;
 	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "/run/l2tpxd.sock");
+	c->auth = CONF_AUTH_CHAP;
+	snprintf(c->chap_secrets, sizeof(c->chap_secrets), "/etc/ppp/chap-secrets");
+	snprintf(c->pap_secrets, sizeof(c->pap_secrets), "/etc/ppp/pap-secrets");
+	c->mtu = 1500;
+	c->lcp_echo_interval = 30;
+	c->lcp_echo_failure = 4;
+	c->ipv6cp = true;
 }
 
 /* inih calls the reader once per line: counting here gives the handler
@@ -150,6 +157,52 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 		c->rdt.rws = u;
 		return 1;
 	}
+	if (!strcmp(name, "ip_range")) {
+		char buf[512], *tok, *save;
+
+		if (parse_str(value, buf, sizeof(buf)))
+			return fail(p, "%s: value too long%s", name, "");
+		for (tok = strtok_r(buf, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
+			if (c->nranges == CONF_MAX_RANGES ||
+			    parse_str(tok, c->ip_range[c->nranges], sizeof(c->ip_range[0])))
+				return fail(p, "%s: too many or too long: \"%s\"", name, tok);
+			c->nranges++;
+		}
+		return 1;
+	}
+	if (!strcmp(name, "local_ip") || !strcmp(name, "dns1") || !strcmp(name, "dns2")) {
+		struct l2tpx_addr a;
+		uint32_t *dst = !strcmp(name, "local_ip") ? &c->local_ip
+				: !strcmp(name, "dns1")	    ? &c->dns[0]
+							    : &c->dns[1];
+
+		if (addr_parse(value, &a) != AF_INET)
+			return fail(p, "%s: expected an IPv4 address, got \"%s\"", name, value);
+		*dst = a.a32[3];
+		return 1;
+	}
+	if (!strcmp(name, "auth")) {
+		if (!strcmp(value, "none"))
+			c->auth = CONF_AUTH_NONE;
+		else if (!strcmp(value, "pap"))
+			c->auth = CONF_AUTH_PAP;
+		else if (!strcmp(value, "chap"))
+			c->auth = CONF_AUTH_CHAP;
+		else if (!strcmp(value, "mschapv2") || !strcmp(value, "mschap-v2"))
+			c->auth = CONF_AUTH_MSCHAPV2;
+		else
+			return fail(p, "auth: expected none, pap, chap or mschapv2, got \"%s\"%s",
+				    value, "");
+		return 1;
+	}
+	STR("auth_name", c->auth_name)
+	STR("chap_secrets", c->chap_secrets)
+	STR("pap_secrets", c->pap_secrets)
+	UINT("mtu", c->mtu, 576, 9216)
+	UINT("lcp_echo_interval", c->lcp_echo_interval, 0, 3600)
+	UINT("lcp_echo_failure", c->lcp_echo_failure, 1, 100)
+	UINT("mss", c->mss, 0, 65535)
+	BOOL("ipv6cp", c->ipv6cp)
 	STR("hostname", c->hostname)
 	STR("vendor", c->vendor)
 	STR("uplink", c->uplink)
@@ -207,6 +260,9 @@ static int lac_key(struct parse_ctx *p, struct conf_lac *l, const char *name, co
 		l->has_secret = true;
 		return 1;
 	}
+	STR("user", l->user)
+	STR("password", l->password)
+	BOOL("default_route", l->default_route)
 	BOOL("hide_avps", l->hide_avps)
 	BOOL("autodial", l->autodial)
 	BOOL("redial", l->redial)

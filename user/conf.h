@@ -34,7 +34,14 @@ struct conf_lac {
 	bool redial;
 	unsigned int redial_timeout;	/* s, first redial delay; doubles to 8x */
 	unsigned int max_redials;	/* 0 = forever */
+	char user[CONF_STR];		/* PPP client credentials */
+	char password[CONF_STR];
+	bool default_route;		/* route everything into the session */
 };
+
+#define CONF_MAX_RANGES	16
+
+enum conf_auth { CONF_AUTH_NONE, CONF_AUTH_PAP, CONF_AUTH_CHAP, CONF_AUTH_MSCHAPV2 };
 
 struct conf {
 	struct l2tpx_addr listen[CONF_MAX_LISTEN];	/* none = any */
@@ -58,6 +65,20 @@ struct conf {
 	char core[IF_NAMESIZE];
 	char subscriber_dev[IF_NAMESIZE];
 	char ctl_socket[CONF_STR];
+	/* PPP (LNS) */
+	char ip_range[CONF_MAX_RANGES][64];
+	int nranges;
+	uint32_t local_ip;		/* network order; our IPCP address */
+	uint32_t dns[2];
+	enum conf_auth auth;
+	char auth_name[CONF_STR];	/* our name as authenticator */
+	char chap_secrets[CONF_STR];
+	char pap_secrets[CONF_STR];
+	unsigned int mtu;		/* path MTU toward LACs (outer packets) */
+	unsigned int lcp_echo_interval;	/* s, 0 = off */
+	unsigned int lcp_echo_failure;
+	unsigned int mss;		/* TCP MSS clamp, 0 = off */
+	bool ipv6cp;
 	struct conf_peer peers[CONF_MAX_PEERS];
 	int npeers;
 	struct conf_lac lacs[CONF_MAX_LACS];

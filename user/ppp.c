@@ -1,0 +1,1057 @@
+// SPDX-License-Identifier: GPL-2.0
+/* PPP sessions over L2TP calls: LCP, authentication, IPCP, IPv6CP, the
+ * hand-off to the data plane and the TUN slow path. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "ppp.h"
+#include "tun.h"
+#include "util.h"
+
+#define PPP_MAX_FRAME	2048
+#define PPP_MIN_MRU	128
+
+/* LCP options (RFC 1661 6), IPCP (RFC 1332, 1877), IPv6CP (RFC 5072). */
+#define LCP_MRU		1
+#define LCP_ACCM	2
+#define LCP_AUTH	3
+#define LCP_MAGIC	5
+#define LCP_PFC		7
+#define LCP_ACFC	8
+#define IPCP_ADDR	3
+#define IPCP_DNS1	129
+#define IPCP_DNS2	131
+#define IPV6CP_IFID	1
+
+#define plog(pri, ps, fmt, ...)                                                         \
+	log_msg(pri, "ppp %u/%u%s%s: " fmt, (ps)->ls->t->id, (ps)->ls->id,              \
+		(ps)->user[0] ? " user " : "", (ps)->user, ##__VA_ARGS__)
+
+static const char *const phase_names[] = { "establish", "authenticate", "network", "terminate" };
+
+const char *ppp_phase_str(enum ppp_phase p)
+{
+	return p <= PHASE_TERMINATE ? phase_names[p] : "?";
+}
+
+static uint32_t addr_bucket(uint32_t a)
+{
+	return (ntohl(a) * 2654435761u) >> 16;
+}
+
+static void addr_link(struct ppp_session *ps)
+{
+	uint32_t b = addr_bucket(ps->peer_ip);
+
+	ps->anext = ps->ctx->by_addr[b];
+	ps->ctx->by_addr[b] = ps;
+}
+
+static void addr_unlink(struct ppp_session *ps)
+{
+	struct ppp_session **pp = &ps->ctx->by_addr[addr_bucket(ps->peer_ip)];
+
+	for (; *pp; pp = &(*pp)->anext)
+		if (*pp == ps) {
+			*pp = ps->anext;
+			return;
+		}
+}
+
+/* ---- sending ---- */
+
+static void send_frame(struct ppp_session *ps, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	uint8_t buf[PPP_MAX_FRAME];
+
+	/* Always FF 03 and two protocol octets: a peer that allows
+	 * compression must still accept the uncompressed form. */
+	if (len + 4 > sizeof(buf))
+		return;
+	buf[0] = 0xff;
+	buf[1] = 0x03;
+	buf[2] = proto >> 8;
+	buf[3] = proto & 0xff;
+	memcpy(buf + 4, pkt, len);
+	l2tp_session_send_data(ps->ls, buf, len + 4);
+}
+
+static void fsm_send(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
+{
+	send_frame(f->arg, f->proto, pkt, len);
+}
+
+static void auth_send(struct ppp_auth *a, uint16_t proto, const uint8_t *pkt, size_t len)
+{
+	send_frame(a->arg, proto, pkt, len);
+}
+
+static size_t opt_put(uint8_t *b, size_t off, size_t cap, uint8_t type, const void *v, size_t vlen)
+{
+	if (off + 2 + vlen > cap)
+		return off;
+	b[off] = type;
+	b[off + 1] = 2 + vlen;
+	memcpy(b + off + 2, v, vlen);
+	return off + 2 + vlen;
+}
+
+/* Walk options: 0 ok, -1 malformed (discard the packet). */
+#define FOR_OPTS(p, len, o)                                                             \
+	for (const uint8_t *o = (p); o < (p) + (len); o += o[1])
+static int opts_valid(const uint8_t *p, size_t len)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		if (off + 2 > len || p[off + 1] < 2 || off + p[off + 1] > len)
+			return -1;
+		off += p[off + 1];
+	}
+	return 0;
+}
+
+/* ---- LCP ---- */
+
+static uint16_t max_mru(const struct ppp_ctx *c)
+{
+	/* What fits in one outer packet: IPv6 outer, L2TP with sequence
+	 * numbers, FF 03 and a two-octet protocol. */
+	return c->conf->mtu - 40 - 8 - 10 - 4;
+}
+
+static int lcp_build_req(struct ppp_fsm *f, uint8_t *b, size_t cap)
+{
+	struct ppp_session *ps = f->arg;
+	size_t n = 0;
+	uint8_t v[4];
+
+	if (ps->mru) {
+		v[0] = ps->mru >> 8, v[1] = ps->mru & 0xff;
+		n = opt_put(b, n, cap, LCP_MRU, v, 2);
+	}
+	if (ps->auth_proto) {
+		uint8_t a[3] = { ps->auth_proto >> 8, ps->auth_proto & 0xff, ps->auth_alg };
+
+		n = opt_put(b, n, cap, LCP_AUTH, a, ps->auth_proto == PPP_PROTO_CHAP ? 3 : 2);
+	}
+	if (ps->magic) {
+		uint32_t m = htonl(ps->magic);
+
+		n = opt_put(b, n, cap, LCP_MAGIC, &m, 4);
+	}
+	return n;
+}
+
+static bool auth_supported(uint16_t proto, const uint8_t *v, size_t vlen)
+{
+	if (proto == PPP_PROTO_PAP)
+		return vlen == 2;
+	if (proto == PPP_PROTO_CHAP)
+		return vlen == 3 && (v[2] == CHAP_MD5 || v[2] == CHAP_MSCHAPV2);
+	return false;
+}
+
+static int lcp_recv_req(struct ppp_fsm *f, const uint8_t *p, size_t len, uint8_t *out, size_t cap,
+			size_t *out_len, int reject_only)
+{
+	struct ppp_session *ps = f->arg;
+	size_t nak = 0, rej = 0;
+	uint8_t nakb[256], rejb[256];
+
+	if (opts_valid(p, len))
+		return -1;
+	FOR_OPTS(p, len, o) {
+		size_t vlen = o[1] - 2;
+		const uint8_t *v = o + 2;
+
+		switch (o[0]) {
+		case LCP_MRU:
+			if (vlen != 2)
+				goto reject;
+			if ((v[0] << 8 | v[1]) < PPP_MIN_MRU) {
+				uint8_t m[2] = { PPP_MIN_MRU >> 8, PPP_MIN_MRU & 0xff };
+
+				nak = opt_put(nakb, nak, sizeof(nakb), LCP_MRU, m, 2);
+			}
+			break;
+		case LCP_ACCM:
+			if (vlen != 4)
+				goto reject;
+			break;	/* meaningless on a synchronous link: accepted, ignored */
+		case LCP_AUTH:
+			/* The peer wants us to authenticate: only as a client,
+			 * and only with what we can do. */
+			if (!ps->client)
+				goto reject;
+			if (vlen < 2)
+				goto reject;
+			if (!auth_supported(v[0] << 8 | v[1], v, vlen)) {
+				uint8_t a[3] = { PPP_PROTO_CHAP >> 8, PPP_PROTO_CHAP & 0xff,
+						 CHAP_MSCHAPV2 };
+
+				nak = opt_put(nakb, nak, sizeof(nakb), LCP_AUTH, a, 3);
+			}
+			break;
+		case LCP_MAGIC:
+			if (vlen != 4)
+				goto reject;
+			if (ps->magic && ntohl(*(uint32_t *)v) == ps->magic) {
+				/* Our own magic number: maybe a looped-back link
+				 * (RFC 1661 6.4).  Nak with another and change ours. */
+				uint32_t m;
+
+				ps->loopback_naks++;
+				ps->ctx->l2tp->random(&m, sizeof(m));
+				ps->magic = ntohl(m) | 1;
+				nak = opt_put(nakb, nak, sizeof(nakb), LCP_MAGIC, &m, 4);
+			}
+			break;
+		case LCP_PFC:
+		case LCP_ACFC:
+			if (vlen)
+				goto reject;
+			break;
+		default:
+reject:
+			rej = opt_put(rejb, rej, sizeof(rejb), o[0], o + 2, o[1] - 2);
+			break;
+		}
+	}
+	if (rej) {
+		memcpy(out, rejb, rej < cap ? rej : cap);
+		*out_len = rej;
+		return PPP_CONF_REJ;
+	}
+	if (nak) {
+		if (reject_only) {
+			/* Max-Failure: what we nak'ed we now reject. */
+			memcpy(out, nakb, nak < cap ? nak : cap);
+			*out_len = nak;
+			return PPP_CONF_REJ;
+		}
+		memcpy(out, nakb, nak < cap ? nak : cap);
+		*out_len = nak;
+		return PPP_CONF_NAK;
+	}
+	/* Acked: take what the peer asked for. */
+	ps->peer_acfc = ps->peer_pfc = false;
+	FOR_OPTS(p, len, o) {
+		if (o[0] == LCP_MRU)
+			ps->peer_mru = o[2] << 8 | o[3];
+		else if (o[0] == LCP_MAGIC)
+			ps->peer_magic = ntohl(*(uint32_t *)(o + 2));
+		else if (o[0] == LCP_PFC)
+			ps->peer_pfc = true;
+		else if (o[0] == LCP_ACFC)
+			ps->peer_acfc = true;
+		else if (o[0] == LCP_AUTH) {
+			ps->auth_proto = o[2] << 8 | o[3];
+			ps->auth_alg = o[1] > 4 ? o[4] : 0;
+		}
+	}
+	memcpy(out, p, len < cap ? len : cap);
+	*out_len = len;
+	return PPP_CONF_ACK;
+}
+
+static int lcp_recv_ack(struct ppp_fsm *f, const uint8_t *p, size_t len)
+{
+	return opts_valid(p, len);
+}
+
+static int lcp_recv_nak(struct ppp_fsm *f, const uint8_t *p, size_t len)
+{
+	struct ppp_session *ps = f->arg;
+
+	if (opts_valid(p, len))
+		return -1;
+	FOR_OPTS(p, len, o) {
+		if (o[0] == LCP_MRU && o[1] == 4) {
+			uint16_t m = o[2] << 8 | o[3];
+
+			ps->mru = m < ps->mru && m >= PPP_MIN_MRU ? m : ps->mru;
+		} else if (o[0] == LCP_MAGIC && o[1] == 6) {
+			uint32_t m;
+
+			ps->ctx->l2tp->random(&m, sizeof(m));
+			ps->magic = m | 1;
+		} else if (o[0] == LCP_AUTH && !ps->client) {
+			/* The peer prefers another method; only what we were
+			 * configured for is acceptable, so keep asking. */
+			plog(LOG_INFO, ps, "peer nak'ed authentication, wants 0x%04x",
+			     o[1] >= 4 ? o[2] << 8 | o[3] : 0);
+		}
+	}
+	return 0;
+}
+
+static int lcp_recv_rej(struct ppp_fsm *f, const uint8_t *p, size_t len)
+{
+	struct ppp_session *ps = f->arg;
+
+	if (opts_valid(p, len))
+		return -1;
+	FOR_OPTS(p, len, o) {
+		if (o[0] == LCP_MRU)
+			ps->mru = 0;
+		else if (o[0] == LCP_MAGIC)
+			ps->magic = 0;
+		else if (o[0] == LCP_AUTH && !ps->client) {
+			/* Authentication is not optional here. */
+			plog(LOG_WARNING, ps, "peer refuses to authenticate: closing");
+			ppp_fsm_close(f);
+			return 0;
+		}
+	}
+	return 0;
+}
+
+static void echo_fire(struct ev_loop *loop, struct ev_timer *t, void *arg);
+
+static void start_ncps(struct ppp_session *ps);
+static void auth_done(struct ppp_auth *a, bool ok, const char *user);
+
+static enum ppp_auth_method method_of(uint16_t proto, uint8_t alg)
+{
+	if (proto == PPP_PROTO_PAP)
+		return AUTH_PAP;
+	if (proto == PPP_PROTO_CHAP)
+		return alg == CHAP_MSCHAPV2 ? AUTH_MSCHAPV2 : AUTH_CHAP_MD5;
+	return AUTH_NONE;
+}
+
+static void lcp_up(struct ppp_fsm *f)
+{
+	struct ppp_session *ps = f->arg;
+	const struct conf *c = ps->ctx->conf;
+
+	plog(LOG_INFO, ps, "LCP up (mru %u, peer mru %u%s%s)", ps->mru, ps->peer_mru,
+	     ps->peer_acfc ? ", acfc" : "", ps->peer_pfc ? ", pfc" : "");
+	if (c->lcp_echo_interval)
+		ev_timer_arm(ps->ctx->loop, &ps->echo_timer, c->lcp_echo_interval * 1000ULL);
+	if (ps->client) {
+		const struct conf_lac *lac = ps->ls->t->lac_index >= 0 ?
+						     &c->lacs[ps->ls->t->lac_index] : NULL;
+
+		if (ps->auth_proto) {
+			ps->phase = PHASE_AUTHENTICATE;
+			ppp_auth_start_client(&ps->auth, method_of(ps->auth_proto, ps->auth_alg),
+					      lac ? lac->user : "", lac ? lac->password : "");
+			snprintf(ps->user, sizeof(ps->user), "%s", lac ? lac->user : "");
+		} else {
+			start_ncps(ps);
+		}
+		return;
+	}
+	if (ps->auth_proto) {
+		ps->phase = PHASE_AUTHENTICATE;
+		ppp_auth_start_server(&ps->auth, method_of(ps->auth_proto, ps->auth_alg),
+				      c->auth_name[0] ? c->auth_name : c->hostname,
+				      ps->ctx->lookup, ps->ctx->lookup_arg);
+	} else {
+		start_ncps(ps);
+	}
+}
+
+static void handoff_remove(struct ppp_session *ps);
+
+static void lcp_down(struct ppp_fsm *f)
+{
+	struct ppp_session *ps = f->arg;
+
+	plog(LOG_INFO, ps, "LCP down");
+	ev_timer_disarm(ps->ctx->loop, &ps->echo_timer);
+	ppp_fsm_down(&ps->ipcp);
+	ppp_fsm_down(&ps->ipv6cp);
+	handoff_remove(ps);
+	ps->phase = PHASE_TERMINATE;
+}
+
+static void close_fire(struct ev_loop *loop, struct ev_timer *t, void *arg)
+{
+	struct ppp_session *ps = arg;
+
+	/* Clearing the call frees ps (ppp_l2tp_down): never from inside an
+	 * automaton callback, always from here. */
+	if (ps->ls)
+		l2tp_session_close(ps->ls, L2TP_CDN_ADMIN, 0, "PPP terminated");
+}
+
+static void lcp_finished(struct ppp_fsm *f)
+{
+	struct ppp_session *ps = f->arg;
+
+	ev_timer_arm(ps->ctx->loop, &ps->close_timer, 0);
+}
+
+static int lcp_recv_other(struct ppp_fsm *f, uint8_t code, uint8_t id, const uint8_t *d, size_t len)
+{
+	struct ppp_session *ps = f->arg;
+	uint8_t rep[PPP_MAX_FRAME];
+
+	switch (code) {
+	case PPP_ECHO_REQ:
+		if (f->state != PPP_OPENED || len < 4 || len + 4 > sizeof(rep))
+			return 0;
+		rep[0] = PPP_ECHO_REP;
+		rep[1] = id;
+		rep[2] = (len + 4) >> 8;
+		rep[3] = (len + 4) & 0xff;
+		*(uint32_t *)(rep + 4) = htonl(ps->magic);
+		memcpy(rep + 8, d + 4, len - 4);
+		send_frame(ps, PPP_LCP, rep, len + 4);
+		return 0;
+	case PPP_ECHO_REP:
+		if (len >= 4 && ps->magic && ntohl(*(uint32_t *)d) == ps->magic) {
+			plog(LOG_WARNING, ps, "echo reply with our own magic: looped back?");
+			return 0;
+		}
+		ps->echo_pending = 0;
+		return 0;
+	case PPP_PROTO_REJ:
+		if (len >= 2) {
+			uint16_t proto = d[0] << 8 | d[1];
+
+			if (proto == PPP_IPV6CP)
+				ppp_fsm_proto_rejected(&ps->ipv6cp);
+			else if (proto == PPP_IPCP)
+				ppp_fsm_proto_rejected(&ps->ipcp);
+		}
+		return 0;
+	case PPP_DISC_REQ:
+	case PPP_IDENTIFICATION:
+	case PPP_TIME_REMAINING:
+		return 0;	/* accepted, nothing to do */
+	default:
+		return -1;
+	}
+}
+
+static void echo_fire(struct ev_loop *loop, struct ev_timer *t, void *arg)
+{
+	struct ppp_session *ps = arg;
+	const struct conf *c = ps->ctx->conf;
+	uint8_t req[8];
+
+	if (ps->lcp.state != PPP_OPENED)
+		return;
+	if (ps->echo_pending >= c->lcp_echo_failure) {
+		plog(LOG_WARNING, ps, "no echo reply to %u requests: peer gone", ps->echo_pending);
+		ppp_fsm_close(&ps->lcp);
+		return;
+	}
+	req[0] = PPP_ECHO_REQ;
+	req[1] = ++ps->echo_id;
+	req[2] = 0;
+	req[3] = 8;
+	*(uint32_t *)(req + 4) = htonl(ps->magic);
+	send_frame(ps, PPP_LCP, req, sizeof(req));
+	ps->echo_pending++;
+	ev_timer_arm(loop, t, c->lcp_echo_interval * 1000ULL);
+}
+
+static const struct ppp_fsm_cb lcp_cb = {
+	.build_req = lcp_build_req,
+	.recv_req = lcp_recv_req,
+	.recv_ack = lcp_recv_ack,
+	.recv_nak = lcp_recv_nak,
+	.recv_rej = lcp_recv_rej,
+	.this_layer_up = lcp_up,
+	.this_layer_down = lcp_down,
+	.this_layer_finished = lcp_finished,
+	.recv_other = lcp_recv_other,
+	.send = fsm_send,
+};
+
+/* ---- authentication ---- */
+
+static void auth_done(struct ppp_auth *a, bool ok, const char *user)
+{
+	struct ppp_session *ps = a->arg;
+
+	if (user && !ps->client)
+		snprintf(ps->user, sizeof(ps->user), "%s", user);
+	if (!ok) {
+		plog(LOG_WARNING, ps, "authentication failed");
+		ppp_fsm_close(&ps->lcp);
+		return;
+	}
+	plog(LOG_INFO, ps, "authenticated");
+	if (ps->phase == PHASE_AUTHENTICATE)
+		start_ncps(ps);
+}
+
+static const struct ppp_auth_cb auth_cb = { auth_send, auth_done };
+
+/* ---- IPCP ---- */
+
+static int ipcp_build_req(struct ppp_fsm *f, uint8_t *b, size_t cap)
+{
+	struct ppp_session *ps = f->arg;
+	size_t n = opt_put(b, 0, cap, IPCP_ADDR, &ps->our_ip, 4);
+
+	if (ps->client) {
+		if (ps->dns[0] != 0xffffffff)
+			n = opt_put(b, n, cap, IPCP_DNS1, &ps->dns[0], 4);
+		if (ps->dns[1] != 0xffffffff)
+			n = opt_put(b, n, cap, IPCP_DNS2, &ps->dns[1], 4);
+	}
+	return n;
+}
+
+/* An address for the peer, from its static entry or the pool; only now,
+ * after authentication. */
+static int assign_peer_ip(struct ppp_session *ps)
+{
+	struct ppp_ctx *c = ps->ctx;
+	uint32_t want = 0;
+
+	if (ps->peer_ip)
+		return 0;
+	if (c->static_ip)
+		c->static_ip(c->lookup_arg, ps->user, &want);
+	if (pool_take(&c->pool, want, &ps->peer_ip)) {
+		char a[INET_ADDRSTRLEN];
+
+		if (want)
+			plog(LOG_WARNING, ps, "static address %s is in use",
+			     inet_ntop(AF_INET, &want, a, sizeof(a)));
+		else
+			plog(LOG_WARNING, ps, "address pool exhausted");
+		return -1;
+	}
+	ps->ip_from_pool = true;
+	return 0;
+}
+
+static int ipcp_recv_req(struct ppp_fsm *f, const uint8_t *p, size_t len, uint8_t *out,
+			 size_t cap, size_t *out_len, int reject_only)
+{
+	struct ppp_session *ps = f->arg;
+	const struct conf *c = ps->ctx->conf;
+	size_t nak = 0, rej = 0;
+	uint8_t nakb[128], rejb[256];
+
+	if (opts_valid(p, len))
+		return -1;
+	FOR_OPTS(p, len, o) {
+		uint32_t v = 0;
+
+		if ((o[0] == IPCP_ADDR || o[0] == IPCP_DNS1 || o[0] == IPCP_DNS2) && o[1] != 6)
+			goto reject;
+		memcpy(&v, o + 2, o[1] >= 6 ? 4 : 0);
+		switch (o[0]) {
+		case IPCP_ADDR:
+			if (ps->client) {
+				if (!v)
+					goto reject;	/* the server must have one */
+				ps->peer_ip = v;
+				break;
+			}
+			if (assign_peer_ip(ps)) {
+				/* Nothing to give: reject the option, and the
+				 * peer gives up on IPCP. */
+				goto reject;
+			}
+			if (v != ps->peer_ip)
+				nak = opt_put(nakb, nak, sizeof(nakb), IPCP_ADDR, &ps->peer_ip, 4);
+			break;
+		case IPCP_DNS1:
+		case IPCP_DNS2: {
+			uint32_t dns = c->dns[o[0] == IPCP_DNS2];
+
+			if (ps->client || !dns)
+				goto reject;
+			if (v != dns)
+				nak = opt_put(nakb, nak, sizeof(nakb), o[0], &dns, 4);
+			break;
+		}
+		default:
+reject:
+			rej = opt_put(rejb, rej, sizeof(rejb), o[0], o + 2, o[1] - 2);
+			break;
+		}
+	}
+	if (rej || (nak && reject_only)) {
+		if (!rej) {
+			memcpy(rejb, nakb, nak);
+			rej = nak;
+		}
+		memcpy(out, rejb, rej < cap ? rej : cap);
+		*out_len = rej;
+		return PPP_CONF_REJ;
+	}
+	if (nak) {
+		memcpy(out, nakb, nak < cap ? nak : cap);
+		*out_len = nak;
+		return PPP_CONF_NAK;
+	}
+	memcpy(out, p, len < cap ? len : cap);
+	*out_len = len;
+	return PPP_CONF_ACK;
+}
+
+static int ipcp_recv_ack(struct ppp_fsm *f, const uint8_t *p, size_t len)
+{
+	return opts_valid(p, len);
+}
+
+static int ipcp_recv_nak(struct ppp_fsm *f, const uint8_t *p, size_t len)
+{
+	struct ppp_session *ps = f->arg;
+
+	if (opts_valid(p, len))
+		return -1;
+	FOR_OPTS(p, len, o) {
+		if (o[1] != 6)
+			continue;
+		if (o[0] == IPCP_ADDR && ps->client)
+			memcpy(&ps->our_ip, o + 2, 4);
+		else if (o[0] == IPCP_DNS1 && ps->client)
+			memcpy(&ps->dns[0], o + 2, 4);
+		else if (o[0] == IPCP_DNS2 && ps->client)
+			memcpy(&ps->dns[1], o + 2, 4);
+	}
+	return 0;
+}
+
+static int ipcp_recv_rej(struct ppp_fsm *f, const uint8_t *p, size_t len)
+{
+	struct ppp_session *ps = f->arg;
+
+	if (opts_valid(p, len))
+		return -1;
+	FOR_OPTS(p, len, o) {
+		if (o[0] == IPCP_DNS1)
+			ps->dns[0] = 0xffffffff;	/* stop asking */
+		else if (o[0] == IPCP_DNS2)
+			ps->dns[1] = 0xffffffff;
+	}
+	return 0;
+}
+
+static int handoff(struct ppp_session *ps);
+
+static void ipcp_up(struct ppp_fsm *f)
+{
+	struct ppp_session *ps = f->arg;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	plog(LOG_INFO, ps, "IPCP up: local %s, peer %s", inet_ntop(AF_INET, &ps->our_ip, a, sizeof(a)),
+	     inet_ntop(AF_INET, &ps->peer_ip, b, sizeof(b)));
+	ps->phase = PHASE_NETWORK;
+	if (handoff(ps)) {
+		/* Never half-installed: a session that cannot be installed
+		 * is torn down. */
+		ps->ctx->handoff_failures++;
+		ppp_fsm_close(&ps->lcp);
+	}
+}
+
+static void ipcp_down(struct ppp_fsm *f)
+{
+	handoff_remove(f->arg);
+}
+
+static const struct ppp_fsm_cb ipcp_cb = {
+	.build_req = ipcp_build_req,
+	.recv_req = ipcp_recv_req,
+	.recv_ack = ipcp_recv_ack,
+	.recv_nak = ipcp_recv_nak,
+	.recv_rej = ipcp_recv_rej,
+	.this_layer_up = ipcp_up,
+	.this_layer_down = ipcp_down,
+	.send = fsm_send,
+};
+
+/* ---- IPv6CP ---- */
+
+static int ipv6cp_build_req(struct ppp_fsm *f, uint8_t *b, size_t cap)
+{
+	struct ppp_session *ps = f->arg;
+
+	return opt_put(b, 0, cap, IPV6CP_IFID, ps->our_ifid, 8);
+}
+
+static bool ifid_zero(const uint8_t *id)
+{
+	static const uint8_t z[8];
+
+	return !memcmp(id, z, 8);
+}
+
+static int ipv6cp_recv_req(struct ppp_fsm *f, const uint8_t *p, size_t len, uint8_t *out,
+			   size_t cap, size_t *out_len, int reject_only)
+{
+	struct ppp_session *ps = f->arg;
+	size_t nak = 0, rej = 0;
+	uint8_t nakb[64], rejb[256];
+
+	if (opts_valid(p, len))
+		return -1;
+	FOR_OPTS(p, len, o) {
+		if (o[0] == IPV6CP_IFID && o[1] == 10) {
+			if (ifid_zero(o + 2) || !memcmp(o + 2, ps->our_ifid, 8)) {
+				/* RFC 5072 4.1: suggest a unique, non-zero one. */
+				uint8_t id[8];
+
+				do
+					ps->ctx->l2tp->random(id, 8);
+				while (ifid_zero(id) || !memcmp(id, ps->our_ifid, 8));
+				id[0] &= ~0x02;	/* not universal/local-scoped */
+				nak = opt_put(nakb, nak, sizeof(nakb), IPV6CP_IFID, id, 8);
+			} else {
+				memcpy(ps->peer_ifid, o + 2, 8);
+			}
+		} else {
+			rej = opt_put(rejb, rej, sizeof(rejb), o[0], o + 2, o[1] - 2);
+		}
+	}
+	if (rej || (nak && reject_only)) {
+		if (!rej) {
+			memcpy(rejb, nakb, nak);
+			rej = nak;
+		}
+		memcpy(out, rejb, rej < cap ? rej : cap);
+		*out_len = rej;
+		return PPP_CONF_REJ;
+	}
+	if (nak) {
+		memcpy(out, nakb, nak < cap ? nak : cap);
+		*out_len = nak;
+		return PPP_CONF_NAK;
+	}
+	memcpy(out, p, len < cap ? len : cap);
+	*out_len = len;
+	return PPP_CONF_ACK;
+}
+
+static int ipv6cp_recv_nak(struct ppp_fsm *f, const uint8_t *p, size_t len)
+{
+	struct ppp_session *ps = f->arg;
+
+	if (opts_valid(p, len))
+		return -1;
+	FOR_OPTS(p, len, o)
+		if (o[0] == IPV6CP_IFID && o[1] == 10 && !ifid_zero(o + 2))
+			memcpy(ps->our_ifid, o + 2, 8);
+	return 0;
+}
+
+static void ipv6cp_up(struct ppp_fsm *f)
+{
+	struct ppp_session *ps = f->arg;
+
+	plog(LOG_INFO, ps, "IPv6CP up: link-local interface ids agreed");
+	ps->phase = PHASE_NETWORK;
+}
+
+static const struct ppp_fsm_cb ipv6cp_cb = {
+	.build_req = ipv6cp_build_req,
+	.recv_req = ipv6cp_recv_req,
+	.recv_ack = ipcp_recv_ack,
+	.recv_nak = ipv6cp_recv_nak,
+	.recv_rej = ipcp_recv_ack,
+	.this_layer_up = ipv6cp_up,
+	.send = fsm_send,
+};
+
+static void start_ncps(struct ppp_session *ps)
+{
+	ps->phase = PHASE_NETWORK;
+	ppp_fsm_up(&ps->ipcp);
+	ppp_fsm_open(&ps->ipcp);
+	if (ps->ctx->conf->ipv6cp) {
+		ppp_fsm_up(&ps->ipv6cp);
+		ppp_fsm_open(&ps->ipv6cp);
+	}
+}
+
+/* ---- hand-off to the data plane, and the kernel route ---- */
+
+static int handoff(struct ppp_session *ps)
+{
+	struct ppp_ctx *c = ps->ctx;
+	struct l2tp_session *ls = ps->ls;
+	struct l2tp_tunnel *t = ls->t;
+	struct l2tpx_sess_key key = { htons(t->id), htons(ls->id) };
+	struct l2tpx_session v = { 0 };
+	struct dp_prefix pfx = { .family = AF_INET, .len = 32 };
+	int err;
+
+	if (ps->in_dp)
+		return 0;
+	if (!ps->client) {
+		addr_link(ps);
+		if (c->tun_ifindex > 0 &&
+		    !nl_route_add(AF_INET, &ps->peer_ip, 32, c->tun_ifindex))
+			ps->routed = true;
+	}
+	if (!c->dp)
+		return 0;	/* slow path only */
+	v.local = t->local.addr;
+	v.peer = t->peer.addr;
+	v.local_port = htons(t->local.port);
+	v.peer_port = htons(t->peer.port);
+	v.peer_tunnel_id = htons(t->peer_id);
+	v.peer_session_id = htons(ls->peer_id);
+	v.flags = (ps->peer_acfc ? L2TPX_SF_ACFC : 0) | (ps->peer_pfc ? L2TPX_SF_PFC : 0) |
+		  (ls->seq_required ? L2TPX_SF_SEQ : 0) |
+		  (udp_ep_is_v4(&t->peer) ? 0 : L2TPX_SF_IPV6) |
+		  (ps->client ? 0 : L2TPX_SF_ANTISPOOF);
+	v.mtu = c->conf->mtu;
+	v.mss = c->conf->mss;
+	memcpy(pfx.addr, ps->client ? &ps->our_ip : &ps->peer_ip, 4);
+	if (ps->client) {
+		/* A client's session carries everything routed into it. */
+		pfx.len = 0;
+		memset(pfx.addr, 0, 4);
+	}
+	err = dp_session_add(c->dp, &key, &v, &pfx, 1);
+	if (err) {
+		plog(LOG_WARNING, ps, "data plane refused the session: %s", strerror(-err));
+		return err;
+	}
+	ps->in_dp = true;
+	c->handoffs++;
+	plog(LOG_INFO, ps, "in the data plane");
+	return 0;
+}
+
+static void handoff_remove(struct ppp_session *ps)
+{
+	struct ppp_ctx *c = ps->ctx;
+
+	if (ps->in_dp && c->dp) {
+		struct l2tpx_sess_key key = { htons(ps->ls->t->id), htons(ps->ls->id) };
+
+		dp_session_del(c->dp, &key);
+		plog(LOG_INFO, ps, "out of the data plane");
+	}
+	ps->in_dp = false;
+	if (ps->routed) {
+		nl_route_del(AF_INET, &ps->peer_ip, 32, c->tun_ifindex);
+		ps->routed = false;
+	}
+	addr_unlink(ps);
+}
+
+/* ---- the session's life, called by the L2TP layer ---- */
+
+static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
+{
+	struct ppp_ctx *c = arg;
+	struct ppp_session *ps = calloc(1, sizeof(*ps));
+	uint32_t m;
+
+	if (!ps) {
+		l2tp_session_close(ls, L2TP_CDN_NO_FACILITIES_TEMP, 0, "out of memory");
+		return;
+	}
+	ps->ctx = c;
+	ps->ls = ls;
+	ls->upper = ps;
+	ps->client = ls->lac;
+	ps->mru = max_mru(c);
+	c->l2tp->random(&m, sizeof(m));
+	ps->magic = m | 1;
+	c->l2tp->random(ps->our_ifid, 8);
+	ps->our_ifid[0] &= ~0x02;
+	ps->our_ifid[7] |= 1;
+	if (!ps->client) {
+		ps->our_ip = c->conf->local_ip;
+		switch (c->conf->auth) {
+		case CONF_AUTH_PAP:
+			ps->auth_proto = PPP_PROTO_PAP;
+			break;
+		case CONF_AUTH_CHAP:
+			ps->auth_proto = PPP_PROTO_CHAP, ps->auth_alg = CHAP_MD5;
+			break;
+		case CONF_AUTH_MSCHAPV2:
+			ps->auth_proto = PPP_PROTO_CHAP, ps->auth_alg = CHAP_MSCHAPV2;
+			break;
+		default:
+			break;
+		}
+	}
+	ev_timer_init(&ps->echo_timer, echo_fire, ps);
+	ev_timer_init(&ps->close_timer, close_fire, ps);
+	ppp_fsm_init(&ps->lcp, "LCP", PPP_LCP, &lcp_cb, NULL, c->loop, ps);
+	ppp_fsm_init(&ps->ipcp, "IPCP", PPP_IPCP, &ipcp_cb, NULL, c->loop, ps);
+	ppp_fsm_init(&ps->ipv6cp, "IPv6CP", PPP_IPV6CP, &ipv6cp_cb, NULL, c->loop, ps);
+	ppp_auth_init(&ps->auth, &auth_cb, NULL, c->loop, ps);
+	c->nsessions++;
+	ppp_fsm_up(&ps->lcp);
+	ppp_fsm_open(&ps->lcp);
+}
+
+static void ppp_l2tp_down(struct l2tp_session *ls, void *arg)
+{
+	struct ppp_session *ps = ls->upper;
+	struct ppp_ctx *c = arg;
+
+	if (!ps)
+		return;
+	/* Out of the data plane at once, the address back to the pool. */
+	handoff_remove(ps);
+	if (ps->ip_from_pool)
+		pool_put(&c->pool, ps->peer_ip);
+	ev_timer_disarm(c->loop, &ps->echo_timer);
+	ev_timer_disarm(c->loop, &ps->close_timer);
+	ppp_auth_fini(&ps->auth);
+	ppp_fsm_fini(&ps->lcp);
+	ppp_fsm_fini(&ps->ipcp);
+	ppp_fsm_fini(&ps->ipv6cp);
+	ls->upper = NULL;
+	ps->ls = NULL;
+	c->nsessions--;
+	free(ps);
+}
+
+static void ppp_l2tp_data(struct l2tp_session *ls, const uint8_t *p, size_t len, void *arg)
+{
+	struct ppp_session *ps = ls->upper;
+	struct ppp_ctx *c = arg;
+	uint16_t proto;
+
+	if (!ps)
+		return;
+	if (len >= 2 && p[0] == 0xff && p[1] == 0x03)
+		p += 2, len -= 2;
+	if (len < 1)
+		return;
+	if (p[0] & 1) {
+		proto = p[0];
+		p++, len--;
+	} else {
+		if (len < 2)
+			return;
+		proto = p[0] << 8 | p[1];
+		p += 2, len -= 2;
+	}
+	switch (proto) {
+	case PPP_LCP:
+		ppp_fsm_input(&ps->lcp, p, len);
+		return;
+	case PPP_PROTO_PAP:
+	case PPP_PROTO_CHAP:
+		if (ps->lcp.state == PPP_OPENED)
+			ppp_auth_input(&ps->auth, proto, p, len);
+		return;
+	case PPP_IPCP:
+		if (ps->phase == PHASE_NETWORK)
+			ppp_fsm_input(&ps->ipcp, p, len);
+		return;
+	case PPP_IPV6CP:
+		if (ps->phase == PHASE_NETWORK && c->conf->ipv6cp)
+			ppp_fsm_input(&ps->ipv6cp, p, len);
+		else
+			goto reject;
+		return;
+	case PPP_IP:
+	case PPP_IPV6:
+		if ((proto == PPP_IP ? ps->ipcp.state : ps->ipv6cp.state) != PPP_OPENED)
+			return;
+		ps->slow_rx++;
+		if (c->tun_fd >= 0 && write(c->tun_fd, p, len) < 0)
+			log_debug("tun write: %s", strerror(errno));
+		return;
+	default:
+		break;
+	}
+reject:
+	/* Anything else: LCP Protocol-Reject (RFC 1661 5.7). */
+	if (ps->lcp.state == PPP_OPENED) {
+		uint8_t rej[PPP_MAX_FRAME];
+		size_t n = len + 2 > 1400 ? 1400 : len + 2;
+
+		rej[0] = PPP_PROTO_REJ;
+		rej[1] = ++ps->echo_id;
+		rej[2] = (n + 4) >> 8;
+		rej[3] = (n + 4) & 0xff;
+		rej[4] = proto >> 8;
+		rej[5] = proto & 0xff;
+		memcpy(rej + 6, p, n - 2);
+		send_frame(ps, PPP_LCP, rej, n + 4);
+	}
+}
+
+static void ppp_tunnel_down(struct l2tp_tunnel *t, void *arg)
+{
+}
+
+const struct l2tp_session_ops ppp_l2tp_ops = {
+	.up = ppp_l2tp_up,
+	.down = ppp_l2tp_down,
+	.data = ppp_l2tp_data,
+	.tunnel_down = ppp_tunnel_down,
+};
+
+/* ---- the TUN device: packets the kernel routes to subscribers ---- */
+
+static void tun_readable(struct ev_loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct ppp_ctx *c = arg;
+	uint8_t buf[PPP_MAX_FRAME];
+
+	for (int i = 0; i < 64; i++) {
+		ssize_t n = read(fd, buf + 4, sizeof(buf) - 4);
+		struct ppp_session *ps;
+		uint32_t dst;
+
+		if (n <= 0)
+			return;
+		if (n < 20 || (buf[4] >> 4) != 4)
+			continue;	/* IPv6 to subscribers needs a prefix: later */
+		memcpy(&dst, buf + 4 + 16, 4);
+		for (ps = c->by_addr[addr_bucket(dst)]; ps; ps = ps->anext)
+			if (ps->peer_ip == dst)
+				break;
+		if (!ps || !ps->ls)
+			continue;
+		buf[0] = 0xff;
+		buf[1] = 0x03;
+		buf[2] = PPP_IP >> 8;
+		buf[3] = PPP_IP & 0xff;
+		ps->slow_tx++;
+		l2tp_session_send_data(ps->ls, buf, n + 4);
+	}
+}
+
+int ppp_ctx_init(struct ppp_ctx *c, struct ev_loop *loop, const struct conf *conf,
+		 struct l2tp *l2tp, struct dp *dp, int tun_fd)
+{
+	memset(c, 0, sizeof(*c));
+	c->loop = loop;
+	c->conf = conf;
+	c->l2tp = l2tp;
+	c->dp = dp;
+	c->tun_fd = tun_fd;
+	c->tun_ifindex = -1;
+	pool_init(&c->pool);
+	for (int i = 0; i < conf->nranges; i++)
+		if (pool_add_range(&c->pool, conf->ip_range[i])) {
+			log_warnx("ip_range %s: not a range, prefix or address", conf->ip_range[i]);
+			return -EINVAL;
+		}
+	if (tun_fd >= 0)
+		ev_fd_add(loop, tun_fd, 1, tun_readable, c);
+	l2tp->sops = &ppp_l2tp_ops;
+	l2tp->sops_arg = c;
+	return 0;
+}
+
+void ppp_ctx_fini(struct ppp_ctx *c)
+{
+	if (c->tun_fd >= 0) {
+		ev_fd_del(c->loop, c->tun_fd);
+		close(c->tun_fd);
+	}
+	pool_fini(&c->pool);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* PPP over the L2TP calls: LCP, authentication, IPCP and IPv6CP on the one
+ * RFC 1661 automaton, the address pool, the hand-off of an opened session
+ * to the data plane, and the slow data path through the TUN device.  Both
+ * roles: LNS (authenticator) and client (what pppd does for a VPN). */
+#ifndef L2TPX_PPP_H
+#define L2TPX_PPP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "conf.h"
+#include "dp.h"
+#include "event.h"
+#include "l2tp.h"
+#include "pool.h"
+#include "ppp_auth.h"
+#include "ppp_fsm.h"
+
+#define PPP_ADDR_BUCKETS 65536
+
+enum ppp_phase { PHASE_ESTABLISH, PHASE_AUTHENTICATE, PHASE_NETWORK, PHASE_TERMINATE };
+
+struct ppp_ctx;
+
+struct ppp_session {
+	struct ppp_ctx *ctx;
+	struct l2tp_session *ls;
+	struct ppp_session *anext;	/* address hash chain */
+	enum ppp_phase phase;
+	bool client;
+	struct ppp_fsm lcp, ipcp, ipv6cp;
+	struct ppp_auth auth;
+	/* LCP */
+	uint32_t magic, peer_magic;
+	uint16_t mru, peer_mru;
+	uint16_t auth_proto;		/* what we ask (server) or agreed (client) */
+	uint8_t auth_alg;
+	bool peer_acfc, peer_pfc;	/* the peer accepts compressed frames */
+	unsigned int loopback_naks;
+	struct ev_timer echo_timer;
+	struct ev_timer close_timer;	/* clears the call outside FSM callbacks */
+	unsigned int echo_pending;
+	uint8_t echo_id;
+	/* IPCP */
+	uint32_t our_ip, peer_ip;	/* network order */
+	uint32_t dns[2];
+	bool ip_from_pool;
+	/* IPv6CP */
+	uint8_t our_ifid[8], peer_ifid[8];
+	/* hand-off */
+	bool in_dp;
+	bool routed;
+	char user[AUTH_NAME_MAX];
+	uint64_t slow_rx, slow_tx;
+};
+
+struct ppp_ctx {
+	struct ev_loop *loop;
+	const struct conf *conf;
+	struct l2tp *l2tp;
+	struct dp *dp;			/* NULL: slow path only */
+	struct pool pool;
+	ppp_auth_lookup_fn lookup;	/* secrets */
+	void *lookup_arg;
+	int (*static_ip)(void *arg, const char *user, uint32_t *addr);
+	int tun_fd;
+	int tun_ifindex;
+	struct ppp_session *by_addr[PPP_ADDR_BUCKETS];
+	unsigned int nsessions;
+	uint64_t handoffs, handoff_failures;
+};
+
+int ppp_ctx_init(struct ppp_ctx *c, struct ev_loop *loop, const struct conf *conf,
+		 struct l2tp *l2tp, struct dp *dp, int tun_fd);
+void ppp_ctx_fini(struct ppp_ctx *c);
+/* The callbacks the L2TP layer calls (l2tp->sops). */
+extern const struct l2tp_session_ops ppp_l2tp_ops;
+
+const char *ppp_phase_str(enum ppp_phase p);
+
+#endif
