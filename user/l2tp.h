@@ -17,6 +17,7 @@
 #define L2TP_MAX_SOCKS		(CONF_MAX_LISTEN + 2)
 #define L2TP_SESS_BUCKETS	65536
 #define L2TP_RATE_SLOTS		1024
+#define L2TP_PEER_BUCKETS	4096
 #define L2TP_HOST_MAX		64
 
 enum tunnel_state {
@@ -78,6 +79,9 @@ struct l2tp_tunnel {
 	int lac_index;			/* [lac] section for redial, -1 = none */
 	struct l2tp_session *sessions;
 	unsigned int nsessions;
+	struct l2tp_tunnel *pnext;	/* by_peer chain (LNS tunnels) */
+	bool peer_linked;
+	bool down_notified;
 	struct ev_timer hello_timer;
 	struct ev_timer hold_timer;	/* CLOSING, and setup deadline */
 	uint64_t last_rx;
@@ -88,6 +92,8 @@ struct l2tp_session_ops {
 	void (*up)(struct l2tp_session *s, void *arg);
 	void (*down)(struct l2tp_session *s, void *arg);
 	void (*data)(struct l2tp_session *s, const uint8_t *ppp, size_t len, void *arg);
+	/* Once per tunnel, when it stops carrying calls (StopCCN either way,
+	 * peer unreachable, setup expired); after the calls' down(). */
 	void (*tunnel_down)(struct l2tp_tunnel *t, void *arg);
 };
 
@@ -113,6 +119,8 @@ struct l2tp {
 	struct l2tp_tunnel **tunnels;	/* [65536] by our id */
 	unsigned int ntunnels, npending, nsessions;
 	struct l2tp_session **sess;	/* [L2TP_SESS_BUCKETS] */
+	struct l2tp_tunnel **by_peer;	/* [L2TP_PEER_BUCKETS] */
+	unsigned int ndialling;		/* LAC tunnels waiting for SCCRP */
 	const struct l2tp_session_ops *sops;
 	void *sops_arg;
 	struct l2tp_rate rate[L2TP_RATE_SLOTS];

@@ -82,6 +82,7 @@ static struct rdt_msg *qat(struct l2tp_rdt *r, unsigned int i)
 static void xmit(struct l2tp_rdt *r, struct rdt_msg *m)
 {
 	put16(m->buf + OFF_NR, r->nr);
+	r->nr_sent = r->nr;
 	r->ops->xmit(r->ctx, m->buf, m->len);
 	ev_timer_disarm(r->loop, &r->ack_timer);
 }
@@ -130,6 +131,7 @@ void l2tp_rdt_ack_now(struct l2tp_rdt *r)
 	put16(zlb + 6, 0);
 	put16(zlb + OFF_NS, r->ns);
 	put16(zlb + OFF_NR, r->nr);
+	r->nr_sent = r->nr;
 	r->ops->xmit(r->ctx, zlb, sizeof(zlb));
 	r->n_zlb_sent++;
 	ev_timer_disarm(r->loop, &r->ack_timer);
@@ -244,8 +246,8 @@ int l2tp_rdt_recv(struct l2tp_rdt *r, uint16_t ns, uint16_t nr, const uint8_t *b
 		}
 		free(m.buf);
 	}
-	/* Acknowledge later, unless a reply carries the Nr first. */
-	if (!ev_timer_armed(&r->ack_timer))
+	/* Acknowledge later, unless a reply carried (or carries) the Nr first. */
+	if (r->nr_sent != r->nr && !ev_timer_armed(&r->ack_timer))
 		ev_timer_arm(r->loop, &r->ack_timer, r->conf.ack_delay_ms);
 	return 0;
 }

@@ -48,6 +48,7 @@ struct l2tp_rdt {
 	uint16_t ns;			/* Ns of the next new message */
 	uint16_t nr;			/* next Ns we expect = our Nr */
 	uint16_t peer_rws;		/* send window */
+	uint16_t nr_sent;		/* the Nr our last datagram carried */
 	/* sent, not yet acknowledged (oldest first), then waiting for the window */
 	struct rdt_msg q[RDT_MAX_QUEUE];
 	unsigned int qhead, qlen, inflight;

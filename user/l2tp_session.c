@@ -244,8 +244,9 @@ static void session_recv_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 		result = L2TP_CDN_NO_FACILITIES_TEMP, why = "session limit (max_sessions)";
 	else if (t->nsessions >= l->conf->max_sessions_per_tunnel)
 		result = L2TP_CDN_NO_FACILITIES_TEMP, why = "tunnel's session limit";
-	else if (!l->conf->lns && !t->lac)
-		result = L2TP_CDN_NO_FACILITIES_PERM, why = "not accepting calls";
+	else if (!l->conf->lns || t->lac)
+		result = L2TP_CDN_NO_FACILITIES_PERM,
+		why = t->lac ? "we are the LAC on this tunnel" : "not accepting calls";
 	if (result) {
 		uint16_t our = l2tp_alloc_session_id(l, t->id);
 
@@ -326,6 +327,15 @@ void session_recv(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 		break;
 	}
 	s = l2tp_session_find(t->l, t->id, m->hdr.session_id);
+	if (!s && m->type == L2TP_MSG_CDN && !m->hdr.session_id &&
+	    l2tp_msg_has(m, L2TP_AVP_ASSIGNED_SESSION_ID)) {
+		/* A CDN sent before the peer learnt our id (it cleared the
+		 * call before our ICRP arrived): find the call by the peer's
+		 * Assigned Session ID, which every CDN carries (RFC 2661 6.13). */
+		for (s = t->sessions; s; s = s->tnext)
+			if (s->peer_id == m->assigned_session_id)
+				break;
+	}
 	if (!s) {
 		/* A CDN crossing ours, or a message for a call already gone:
 		 * acknowledged by the engine, nothing else to do. */

@@ -64,7 +64,8 @@ int l2tp_init(struct l2tp *l, struct ev_loop *loop, const struct conf *conf)
 	l->conf = conf;
 	l->tunnels = calloc(65536, sizeof(*l->tunnels));
 	l->sess = calloc(L2TP_SESS_BUCKETS, sizeof(*l->sess));
-	if (!l->tunnels || !l->sess)
+	l->by_peer = calloc(L2TP_PEER_BUCKETS, sizeof(*l->by_peer));
+	if (!l->tunnels || !l->sess || !l->by_peer)
 		return -ENOMEM;
 	l->xmit = sys_xmit;
 	l->random = sys_random;
@@ -89,6 +90,8 @@ void l2tp_fini(struct l2tp *l)
 	}
 	free(l->tunnels);
 	free(l->sess);
+	free(l->by_peer);
+	l->by_peer = NULL;
 	l->tunnels = NULL;
 	l->sess = NULL;
 }
@@ -232,6 +235,8 @@ static bool tunnel_pending(const struct l2tp_tunnel *t)
 }
 
 static void schedule_redial(struct l2tp *l, int lac_index);
+static void notify_down(struct l2tp_tunnel *t);
+static void peer_unlink(struct l2tp_tunnel *t);
 
 static void tunnel_free(struct l2tp_tunnel *t, bool notify)
 {
@@ -240,10 +245,13 @@ static void tunnel_free(struct l2tp_tunnel *t, bool notify)
 
 	while (t->sessions)
 		session_destroy(t->sessions, notify);
-	if (notify && l->sops && l->sops->tunnel_down)
-		l->sops->tunnel_down(t, l->sops_arg);
+	if (notify)
+		notify_down(t);
+	peer_unlink(t);
 	if (tunnel_pending(t))
 		l->npending--;
+	if (t->state == TUNNEL_WAIT_CTL_REPLY)
+		l->ndialling--;
 	l2tp_rdt_fini(&t->rdt);
 	ev_timer_disarm(l->loop, &t->hello_timer);
 	ev_timer_disarm(l->loop, &t->hold_timer);
@@ -256,6 +264,10 @@ static void tunnel_free(struct l2tp_tunnel *t, bool notify)
 
 static void set_state(struct l2tp_tunnel *t, enum tunnel_state s)
 {
+	if (t->state == TUNNEL_WAIT_CTL_REPLY)
+		t->l->ndialling--;
+	if (s == TUNNEL_WAIT_CTL_REPLY)
+		t->l->ndialling++;
 	if (tunnel_pending(t) && !(s != TUNNEL_ESTABLISHED && s != TUNNEL_CLOSING))
 		t->l->npending--;
 	tlog(LOG_DEBUG, t, "%s -> %s", tunnel_state_str(t->state), tunnel_state_str(s));
@@ -376,10 +388,18 @@ static uint64_t hold_ms(const struct conf *c)
 	return total;
 }
 
+static void notify_down(struct l2tp_tunnel *t)
+{
+	if (!t->down_notified && t->l->sops && t->l->sops->tunnel_down)
+		t->l->sops->tunnel_down(t, t->l->sops_arg);
+	t->down_notified = true;
+}
+
 static void enter_closing(struct l2tp_tunnel *t)
 {
 	while (t->sessions)
 		session_destroy(t->sessions, true);
+	notify_down(t);
 	set_state(t, TUNNEL_CLOSING);
 	ev_timer_disarm(t->l->loop, &t->hello_timer);
 	ev_timer_arm(t->l->loop, &t->hold_timer, hold_ms(t->l->conf));
@@ -625,6 +645,34 @@ static void parse_failed(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 	t->l->stats.rx_parse_errors++;
 	tlog(LOG_WARNING, t, "bad %s: %s (%s)", l2tp_msg_type_str(e->msg_type),
 	     l2tp_perr_str(e->code), e->text);
+	/* A call message missing an AVP concerns that call only: clear the
+	 * call, not every call of the tunnel. */
+	if (e->code == L2TP_PERR_MISSING && l2tp_msg_is_session(e->msg_type)) {
+		struct l2tp_parse_err ce = *e;
+
+		ce.scope = L2TP_SCOPE_SESSION;
+		ce.result = L2TP_CDN_GENERAL_ERROR;
+		if (t->state == TUNNEL_ESTABLISHED) {
+			struct l2tp_session *s = l2tp_session_find(t->l, t->id, m->hdr.session_id);
+
+			if (s) {
+				l2tp_session_close(s, ce.result, ce.error, ce.text);
+				return;
+			}
+			if (l2tp_msg_has(m, L2TP_AVP_ASSIGNED_SESSION_ID)) {
+				uint8_t buf[MSG_MAX];
+				struct l2tp_builder b;
+
+				l2tp_msg_init(&b, buf, sizeof(buf), L2TP_MSG_CDN);
+				l2tp_avp_put_result(&b, ce.result, true, ce.error, ce.text);
+				l2tp_avp_put_u16(&b, L2TP_AVP_ASSIGNED_SESSION_ID, true,
+						 l2tp_alloc_session_id(t->l, t->id));
+				tunnel_send(t, &b, m->assigned_session_id);
+				t->l->stats.sessions_refused++;
+			}
+			return;
+		}
+	}
 	if (e->scope == L2TP_SCOPE_SESSION && t->state == TUNNEL_ESTABLISHED) {
 		struct l2tp_session *s = l2tp_session_find(t->l, t->id, m->hdr.session_id);
 		uint8_t buf[MSG_MAX];
@@ -693,17 +741,68 @@ static bool rate_ok(struct l2tp *l, const struct l2tpx_addr *a)
 	return ++r->count <= l->conf->tunnel_rate;
 }
 
+static void stopccn_oneshot(struct l2tp *l, int fd, const struct udp_ep *local,
+			    const struct udp_ep *peer, uint16_t peer_tid, uint16_t peer_ns,
+			    uint16_t result, uint16_t error, const char *msg)
+{
+	uint8_t buf[MSG_MAX];
+	struct l2tp_builder b;
+	uint16_t id = 0;
+	int n;
+
+	/* An id of ours is required in the AVP; none is kept behind it. */
+	while (!id)
+		l->random(&id, sizeof(id));
+	l2tp_msg_init(&b, buf, sizeof(buf), L2TP_MSG_STOPCCN);
+	l2tp_avp_put_u16(&b, L2TP_AVP_ASSIGNED_TUNNEL_ID, true, id);
+	l2tp_avp_put_result(&b, result, true, error, msg);
+	n = l2tp_msg_finish(&b, peer_tid, 0, 0, peer_ns + 1);
+	if (n > 0)
+		l->xmit(l, fd, buf, n, local, peer);
+}
+
+/* LNS tunnels by (peer endpoint, the peer's tunnel id): retransmitted
+ * SCCRQs find their tunnel without a scan.  Keyed on the full endpoint,
+ * so two LACs behind one NAT that both chose the same id are two tunnels. */
+static uint32_t peer_bucket(const struct udp_ep *ep, uint16_t peer_id)
+{
+	uint32_t h = 2166136261u ^ peer_id ^ ((uint32_t)ep->port << 16);
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ ep->addr.a8[i]) * 16777619u;
+	return h % L2TP_PEER_BUCKETS;
+}
+
+static void peer_link(struct l2tp_tunnel *t)
+{
+	uint32_t b = peer_bucket(&t->peer, t->peer_id);
+
+	t->pnext = t->l->by_peer[b];
+	t->l->by_peer[b] = t;
+	t->peer_linked = true;
+}
+
+static void peer_unlink(struct l2tp_tunnel *t)
+{
+	struct l2tp_tunnel **pp;
+
+	if (!t->peer_linked)
+		return;
+	for (pp = &t->l->by_peer[peer_bucket(&t->peer, t->peer_id)]; *pp; pp = &(*pp)->pnext)
+		if (*pp == t) {
+			*pp = t->pnext;
+			break;
+		}
+	t->peer_linked = false;
+}
+
 static struct l2tp_tunnel *find_by_peer(struct l2tp *l, const struct udp_ep *peer, uint16_t peer_id)
 {
-	/* Retransmitted SCCRQs: the same peer endpoint and its tunnel id.
-	 * Keyed on the full endpoint, so two LACs behind one NAT that both
-	 * chose the same id are two tunnels. */
-	for (int i = 1; i < 65536; i++) {
-		struct l2tp_tunnel *t = l->tunnels[i];
+	struct l2tp_tunnel *t;
 
-		if (t && t->peer_id == peer_id && !t->lac && udp_ep_eq(&t->peer, peer))
+	for (t = l->by_peer[peer_bucket(peer, peer_id)]; t; t = t->pnext)
+		if (t->peer_id == peer_id && udp_ep_eq(&t->peer, peer))
 			return t;
-	}
 	return NULL;
 }
 
@@ -712,6 +811,8 @@ static struct l2tp_tunnel *find_by_peer(struct l2tp *l, const struct udp_ep *pee
  * peer's SCCRQ is to be ignored. */
 static bool tie_break(struct l2tp *l, const struct udp_ep *from, uint64_t theirs)
 {
+	if (!l->ndialling)
+		return true;
 	for (int i = 1; i < 65536; i++) {
 		struct l2tp_tunnel *t = l->tunnels[i];
 
@@ -723,7 +824,7 @@ static bool tie_break(struct l2tp *l, const struct udp_ep *from, uint64_t theirs
 			return false;
 		}
 		tlog(LOG_INFO, t, "SCCRQs crossed: the peer's tie breaker wins, ours is dropped");
-		tunnel_free(t, false);
+		tunnel_free(t, true);	/* LAC: redial (with backoff) */
 	}
 	return true;
 }
@@ -786,20 +887,25 @@ static void input_sccrq(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 				  (unsigned long long)l->stats.sccrq_dropped_pending);
 		goto out;
 	}
+	if (l->ntunnels >= l->conf->max_tunnels) {
+		/* Refused without keeping anything: one StopCCN, not retried. */
+		l->stats.sccrq_refused_limit++;
+		stopccn_oneshot(l, fd, to, from, m->assigned_tunnel_id, h->ns,
+				L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_NO_RESOURCES,
+				"too many tunnels (max_tunnels)");
+		goto out;
+	}
 	t = tunnel_new(l, false, fd, to, from);
 	if (!t)
 		goto out;
-	tlog(LOG_INFO, t, "SCCRQ from host \"%.*s\"", m->host_name.len, (const char *)m->host_name.p);
-	if (l->ntunnels > l->conf->max_tunnels) {
-		note_peer(t, m);
-		l->stats.sccrq_refused_limit++;
-		l2tp_rdt_recv(&t->rdt, h->ns, h->nr, NULL, 0, 1);	/* take its Ns */
-		t->rdt.nr = h->ns + 1;
-		l2tp_tunnel_close(t, L2TP_STOPCCN_GENERAL_ERROR, L2TP_ERR_NO_RESOURCES,
-				  "too many tunnels (max_tunnels)");
-		goto out;
+	{
+		char host[L2TP_HOST_MAX];
+
+		l2tp_bytes_str(&m->host_name, host, sizeof(host));
+		tlog(LOG_INFO, t, "SCCRQ from host \"%s\"", host);
 	}
 	t->peer_id = m->assigned_tunnel_id;
+	peer_link(t);
 	l2tp_rdt_set_peer(&t->rdt, t->peer_id,
 			  l2tp_msg_has(m, L2TP_AVP_RX_WINDOW_SIZE) ? m->rx_window_size : 4);
 	l2tp_rdt_recv(&t->rdt, h->ns, h->nr, buf, len, 0);

@@ -35,6 +35,10 @@ void chap_md5_response(uint8_t id, const uint8_t *secret, size_t slen, const uin
  * (the password as given, converted to UTF-16LE inside; ASCII/UTF-8 input). */
 int mschapv2_nt_response(const uint8_t auth_chal[16], const uint8_t peer_chal[16],
 			 const char *user, const char *password, uint8_t out[24]);
+/* RFC 2759 8.6: the 7-octet slice of the password hash as an 8-octet DES
+ * key, 7 bits per octet, low bit = odd parity (9.3: FC156AF7EDCD6C ->
+ * FD0B5B5E7F6E34D9). */
+void mschapv2_des_key(const uint8_t key7[7], uint8_t key8[8]);
 /* RFC 2759 8.7: "S=" + 40 upper-case hex digits + NUL. */
 int mschapv2_auth_response(const char *password, const uint8_t nt_resp[24],
 			   const uint8_t peer_chal[16], const uint8_t auth_chal[16],
@@ -47,6 +51,25 @@ int mschapv2_auth_response(const char *password, const uint8_t nt_resp[24],
 typedef int (*ppp_auth_lookup_fn)(void *arg, const char *client, const char *server,
 				  char *secret, size_t cap);
 
+/* Server: INITIAL -> CHALLENGE_SENT (CHAP) or WAIT_REQUEST (PAP) -> OPEN
+ * or FAILED; OPEN -> CHALLENGE_SENT again on a CHAP re-challenge.
+ * Client: INITIAL -> WAIT_CHALLENGE -> RESPONSE_SENT (CHAP), or INITIAL ->
+ * REQUEST_SENT (PAP), -> OPEN or FAILED; a re-challenge in OPEN goes back
+ * to RESPONSE_SENT.  FAILED is final until the next start. */
+enum ppp_auth_state {
+	AUTH_ST_INITIAL,
+	AUTH_ST_WAIT_REQUEST,
+	AUTH_ST_CHALLENGE_SENT,
+	AUTH_ST_WAIT_CHALLENGE,
+	AUTH_ST_RESPONSE_SENT,
+	AUTH_ST_REQUEST_SENT,
+	AUTH_ST_OPEN,
+	AUTH_ST_FAILED,
+};
+
+const char *ppp_auth_state_str(enum ppp_auth_state s);
+const char *ppp_auth_method_str(enum ppp_auth_method m);
+
 struct ppp_auth;
 
 struct ppp_auth_cb {
@@ -54,12 +77,17 @@ struct ppp_auth_cb {
 	void (*send)(struct ppp_auth *a, uint16_t proto, const uint8_t *pkt, size_t len);
 	/* Server: the peer authenticated as `user` (ok) or failed.  Client:
 	 * the authenticator accepted us (ok) or refused / we refused it (an
-	 * MS-CHAPv2 authenticator response that does not verify). */
+	 * MS-CHAPv2 authenticator response that does not verify).  ok comes
+	 * once, for the first success (a passed re-challenge is silent); a
+	 * failure, a failed re-challenge included, comes once and is final.
+	 * Called last: the callback may fini or free the object. */
 	void (*done)(struct ppp_auth *a, bool ok, const char *user);
 };
 
 struct ppp_auth_conf {
-	unsigned int retry_ms;		/* retransmit Challenge / Auth-Request (3000) */
+	unsigned int retry_ms;		/* retransmit Challenge / Auth-Request /
+					 * Response (3000); PAP server: waits
+					 * retry_ms * max_tries for a request */
 	unsigned int max_tries;		/* then fail (10) */
 	unsigned int rechallenge_s;	/* CHAP: periodic re-challenge, 0 = off */
 };
@@ -67,6 +95,7 @@ struct ppp_auth_conf {
 struct ppp_auth {
 	bool server;
 	enum ppp_auth_method method;
+	enum ppp_auth_state state;
 	const struct ppp_auth_cb *cb;
 	struct ppp_auth_conf conf;
 	struct ev_loop *loop;
