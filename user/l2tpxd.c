@@ -17,6 +17,9 @@
 #include "event.h"
 #include "l2tp.h"
 #include "log.h"
+#include "ppp.h"
+#include "secrets.h"
+#include "tun.h"
 
 #define DEFAULT_CONF	"/etc/l2tpx/l2tpxd.conf"
 
@@ -36,9 +39,61 @@ struct daemon {
 	struct conf conf;
 	struct ctl *ctl;
 	struct dp *dp;
+	struct ppp_ctx ppp;
+	struct secrets *secrets;
 	int sfd;
 	int stopping;
 };
+
+/* The user's static address from the secrets file, if any. */
+static int static_ip(void *arg, const char *user, uint32_t *addr)
+{
+	struct daemon *d = arg;
+	const char *server = d->conf.auth_name[0] ? d->conf.auth_name : d->conf.hostname;
+	const struct secret *s = d->secrets ? secrets_find(d->secrets, user, server) : NULL;
+
+	if (!s || !s->naddr)
+		return -1;
+	*addr = s->addr[0].s_addr;
+	return 0;
+}
+
+static int lookup_secret(void *arg, const char *client, const char *server, char *secret,
+			 size_t cap)
+{
+	struct daemon *d = arg;
+
+	return d->secrets ? secrets_auth_lookup(d->secrets, client, server, secret, cap) : -1;
+}
+
+/* Secrets, the subscriber TUN device and the PPP layer. */
+static int ppp_setup(struct daemon *d)
+{
+	const char *path = d->conf.auth == CONF_AUTH_PAP ? d->conf.pap_secrets : d->conf.chap_secrets;
+	char err[512];
+	int fd, ifindex;
+
+	if (d->conf.lns && d->conf.auth != CONF_AUTH_NONE) {
+		if (secrets_load(path, 0, &d->secrets, err, sizeof(err)))
+			fatalx("%s", err);
+	}
+	if (!d->conf.subscriber_dev[0])
+		snprintf(d->conf.subscriber_dev, sizeof(d->conf.subscriber_dev), "l2tpx0");
+	/* Its MTU: the path MTU less the largest encapsulation (IPv6 outer,
+	 * sequencing): the kernel then answers too-big packets itself. */
+	fd = tun_open(d->conf.subscriber_dev, d->conf.mtu - 62);
+	if (fd < 0)
+		fatalx("tun %s: %s (is /dev/net/tun there?)", d->conf.subscriber_dev, strerror(-fd));
+	ifindex = tun_ifindex(d->conf.subscriber_dev);
+	if (d->conf.local_ip && ifindex > 0)
+		nl_addr_add(AF_INET, &d->conf.local_ip, 32, NULL, ifindex);
+	if (ppp_ctx_init(&d->ppp, d->loop, &d->conf, &d->l2tp, NULL, fd))
+		fatalx("PPP configuration invalid");
+	d->ppp.lookup = lookup_secret;
+	d->ppp.lookup_arg = d;
+	d->ppp.static_ip = static_ip;
+	return 0;
+}
 
 static void on_signal(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 {
@@ -60,8 +115,8 @@ static int dp_setup(struct daemon *d, const char *pin_dir)
 	struct dp_opts o = { .pin_dir = pin_dir, .port = d->conf.port };
 	int err;
 
-	if (!d->conf.uplink[0] && !d->conf.core[0] && !d->conf.subscriber_dev[0])
-		return 0;	/* control plane only */
+	if (!d->conf.uplink[0] && !d->conf.core[0])
+		return 0;	/* slow path only */
 	err = dp_open(&d->dp, &o, true);
 	if (err)
 		return err;
@@ -126,9 +181,11 @@ int main(int argc, char **argv)
 		fatal("event loop");
 	if (l2tp_init(&d.l2tp, d.loop, &d.conf))
 		fatalx("out of memory");
+	ppp_setup(&d);
 	err = dp_setup(&d, pin_dir);
 	if (err)
 		fatalx("data plane: %s", strerror(-err));
+	d.ppp.dp = d.dp;
 	if ((err = l2tp_listen(&d.l2tp)))
 		fatalx("cannot listen on UDP port %u: %s (another L2TP daemon running?)",
 		       d.conf.port, strerror(-err));
@@ -167,6 +224,8 @@ int main(int argc, char **argv)
 	}
 	ctl_close(d.ctl);
 	l2tp_fini(&d.l2tp);
+	ppp_ctx_fini(&d.ppp);
+	secrets_free(d.secrets);
 	dp_close(d.dp);
 	ev_loop_free(d.loop);
 	close(d.sfd);

@@ -251,8 +251,8 @@ reject:
 		else if (o[0] == LCP_ACFC)
 			ps->peer_acfc = true;
 		else if (o[0] == LCP_AUTH) {
-			ps->auth_proto = o[2] << 8 | o[3];
-			ps->auth_alg = o[1] > 4 ? o[4] : 0;
+			ps->peer_auth_proto = o[2] << 8 | o[3];
+			ps->peer_auth_alg = o[1] > 4 ? o[4] : 0;
 		}
 	}
 	memcpy(out, p, len < cap ? len : cap);
@@ -339,9 +339,9 @@ static void lcp_up(struct ppp_fsm *f)
 		const struct conf_lac *lac = ps->ls->t->lac_index >= 0 ?
 						     &c->lacs[ps->ls->t->lac_index] : NULL;
 
-		if (ps->auth_proto) {
+		if (ps->peer_auth_proto) {
 			ps->phase = PHASE_AUTHENTICATE;
-			ppp_auth_start_client(&ps->auth, method_of(ps->auth_proto, ps->auth_alg),
+			ppp_auth_start_client(&ps->auth, method_of(ps->peer_auth_proto, ps->peer_auth_alg),
 					      lac ? lac->user : "", lac ? lac->password : "");
 			snprintf(ps->user, sizeof(ps->user), "%s", lac ? lac->user : "");
 		} else {
@@ -792,6 +792,19 @@ static int handoff(struct ppp_session *ps)
 		if (c->tun_ifindex > 0 &&
 		    !nl_route_add(AF_INET, &ps->peer_ip, 32, c->tun_ifindex))
 			ps->routed = true;
+	} else {
+		const struct conf_lac *lac =
+			t->lac_index >= 0 ? &c->conf->lacs[t->lac_index] : NULL;
+		static const uint32_t any;
+
+		/* What pppd does: our address on the interface, the peer's
+		 * as its point-to-point partner, a default route if asked. */
+		c->client_ps = ps;
+		if (c->tun_ifindex > 0) {
+			nl_addr_add(AF_INET, &ps->our_ip, 32, &ps->peer_ip, c->tun_ifindex);
+			if (lac && lac->default_route)
+				nl_route_add(AF_INET, &any, 0, c->tun_ifindex);
+		}
 	}
 	if (!c->dp)
 		return 0;	/* slow path only */
@@ -835,6 +848,8 @@ static void handoff_remove(struct ppp_session *ps)
 		plog(LOG_INFO, ps, "out of the data plane");
 	}
 	ps->in_dp = false;
+	if (c->client_ps == ps)
+		c->client_ps = NULL;
 	if (ps->routed) {
 		nl_route_del(AF_INET, &ps->peer_ip, 32, c->tun_ifindex);
 		ps->routed = false;
@@ -1013,6 +1028,8 @@ static void tun_readable(struct ev_loop *loop, int fd, uint32_t events, void *ar
 		for (ps = c->by_addr[addr_bucket(dst)]; ps; ps = ps->anext)
 			if (ps->peer_ip == dst)
 				break;
+		if (!ps)
+			ps = c->client_ps;
 		if (!ps || !ps->ls)
 			continue;
 		buf[0] = 0xff;
@@ -1033,7 +1050,7 @@ int ppp_ctx_init(struct ppp_ctx *c, struct ev_loop *loop, const struct conf *con
 	c->l2tp = l2tp;
 	c->dp = dp;
 	c->tun_fd = tun_fd;
-	c->tun_ifindex = -1;
+	c->tun_ifindex = conf->subscriber_dev[0] ? tun_ifindex(conf->subscriber_dev) : -1;
 	pool_init(&c->pool);
 	for (int i = 0; i < conf->nranges; i++)
 		if (pool_add_range(&c->pool, conf->ip_range[i])) {

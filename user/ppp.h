@@ -33,8 +33,10 @@ struct ppp_session {
 	/* LCP */
 	uint32_t magic, peer_magic;
 	uint16_t mru, peer_mru;
-	uint16_t auth_proto;		/* what we ask (server) or agreed (client) */
+	uint16_t auth_proto;		/* server: what we ask the peer to do */
 	uint8_t auth_alg;
+	uint16_t peer_auth_proto;	/* client: what the peer asked us to do */
+	uint8_t peer_auth_alg;
 	bool peer_acfc, peer_pfc;	/* the peer accepts compressed frames */
 	unsigned int loopback_naks;
 	struct ev_timer echo_timer;
@@ -66,6 +68,7 @@ struct ppp_ctx {
 	int tun_fd;
 	int tun_ifindex;
 	struct ppp_session *by_addr[PPP_ADDR_BUCKETS];
+	struct ppp_session *client_ps;	/* client role: where the TUN's traffic goes */
 	unsigned int nsessions;
 	uint64_t handoffs, handoff_failures;
 };
