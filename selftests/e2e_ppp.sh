@@ -1,0 +1,185 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# PPP end to end: an l2tpxd client dials an l2tpxd LNS whose uplink and core
+# carry the XDP data plane, authenticates with PAP, CHAP-MD5 and MS-CHAPv2
+# in turn, gets an address from the pool, and reaches a server behind the
+# LNS: ping and a TCP transfer both ways, counters showing that XDP carried
+# the bulk; a wrong password is refused (auth failure, CDN, no address).
+# Namespaces: cli (192.0.2.1) -- lns (192.0.2.2 | 203.0.113.1) -- srv (203.0.113.2)
+set -u
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+B=$REPO/build
+P=l2xp$$-
+T=$(mktemp -d /tmp/l2tpx-ppp.XXXXXX)
+N=0
+FAILED=0
+PIDS=""
+
+ok() { N=$((N + 1)); echo "ok $N - $*"; }
+nok() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
+nsx() { local ns=$1; shift; ip netns exec "$P$ns" "$@"; }
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.3
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	for ns in cli lns srv; do ip netns del "$P$ns" 2>/dev/null; done
+	umount "$T/bpf" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# bpffs for the LNS's pins, reachable from any namespace (ip netns exec
+# remounts /sys, not /tmp).
+mkdir -p "$T/bpf" && mount -t bpf bpf "$T/bpf"
+PIN=$T/bpf/l2tpx
+
+for ns in cli lns srv; do ip netns add "$P$ns"; nsx "$ns" ip link set lo up; done
+ip link add name c0 netns "${P}cli" type veth peer name l0 netns "${P}lns"
+ip link add name l1 netns "${P}lns" type veth peer name s0 netns "${P}srv"
+nsx cli ip addr add 192.0.2.1/24 dev c0
+nsx lns ip addr add 192.0.2.2/24 dev l0
+nsx lns ip addr add 203.0.113.1/24 dev l1
+nsx srv ip addr add 203.0.113.2/24 dev s0
+for l in "cli c0" "lns l0" "lns l1" "srv s0"; do set -- $l; nsx "$1" ip link set "$2" up; done
+nsx srv ip route add 198.51.100.0/24 via 203.0.113.1
+nsx lns sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+# A veth hands a locally generated packet on with its checksum still to be
+# filled in (offload), which no real NIC delivers to XDP: compute it.
+for l in "cli c0" "lns l0" "lns l1" "srv s0"; do set -- $l; nsx "$1" ethtool -K "$2" tx off >/dev/null; done
+# XDP redirects into a veth need a program on its far end.
+nsx cli ip link set dev c0 xdpdrv obj "$B/bpf/xdp_noop.bpf.o" sec xdp
+nsx srv ip link set dev s0 xdpdrv obj "$B/bpf/xdp_noop.bpf.o" sec xdp
+
+printf 'alice\tlns\t"wonder land"\t*\n# comment\nbob * "builder" 198.51.100.99\n' >"$T/chap-secrets"
+printf 'alice\tlns\t"wonder land"\t*\n' >"$T/pap-secrets"
+chmod 600 "$T/chap-secrets" "$T/pap-secrets"
+
+start_lns() {	# auth
+	cat >"$T/lns.conf" <<EOC
+[global]
+listen = 192.0.2.2
+hostname = lns
+ctl_socket = $T/lns.sock
+ip_range = 198.51.100.10-198.51.100.20
+local_ip = 198.51.100.1
+dns1 = 203.0.113.53
+auth = $1
+auth_name = lns
+chap_secrets = $T/chap-secrets
+pap_secrets = $T/pap-secrets
+uplink = l0
+core = l1
+subscriber_dev = l2tpx0
+lcp_echo_interval = 2
+EOC
+	# ip netns exec execs the daemon: $! is the daemon itself.
+	ip netns exec "${P}lns" "$B/l2tpxd" -d -v -p "$PIN" -c "$T/lns.conf" >"$T/lns-$1.log" 2>&1 &
+	PIDS="$PIDS $!"
+	LNS_PID=$!
+	for _ in $(seq 50); do [ -S "$T/lns.sock" ] && break; sleep 0.1; done
+}
+
+start_cli() {	# user password
+	cat >"$T/cli.conf" <<EOC
+[global]
+listen = 192.0.2.1
+hostname = cli
+lns = no
+ctl_socket = $T/cli.sock
+subscriber_dev = ppp0
+[lac up]
+lns = 192.0.2.2
+user = $1
+password = $2
+redial = no
+EOC
+	ip netns exec "${P}cli" "$B/l2tpxd" -d -v -c "$T/cli.conf" >"$T/cli-$1.log" 2>&1 &
+	PIDS="$PIDS $!"
+	CLI_PID=$!
+}
+
+stop() {	# pid...
+	for p in "$@"; do kill "$p" 2>/dev/null; done
+	for _ in $(seq 30); do
+		local alive=0
+		for p in "$@"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		[ $alive = 0 ] && break
+		sleep 0.1
+	done
+	rm -f "$T/lns.sock" "$T/cli.sock"
+}
+
+cli_addr() { nsx cli ip -4 -o addr show dev ppp0 2>/dev/null | awk '{print $4}'; }
+wait_addr() { for _ in $(seq 100); do [ -n "$(cli_addr)" ] && return 0; sleep 0.1; done; return 1; }
+stat() { nsx lns "$B/l2tpxctl" -j -d "$PIN" stats | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['$1']['packets'])"; }
+
+xfer() {	# direction: up (cli->srv) or down (srv->cli); 1 MiB, compared
+	head -c 1048576 /dev/urandom >"$T/data"
+	local want got
+	want=$(sha256sum <"$T/data" | cut -d' ' -f1)
+	local srv
+	rm -f "$T/got"
+	if [ "$1" = up ]; then
+		nsx srv timeout 20 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$T/got",creat,trunc &
+		srv=$!
+		sleep 0.3
+		nsx cli timeout 20 socat -u OPEN:"$T/data" TCP:203.0.113.2:5001
+	else
+		nsx srv timeout 20 socat -u OPEN:"$T/data" TCP-LISTEN:5001,reuseaddr &
+		srv=$!
+		sleep 0.3
+		nsx cli timeout 20 socat -u TCP:203.0.113.2:5001 OPEN:"$T/got",creat,trunc
+	fi
+	wait "$srv" 2>/dev/null
+	[ -f "$T/got" ] || return 1
+	got=$(sha256sum <"$T/got" | cut -d' ' -f1)
+	[ "$want" = "$got" ]
+}
+
+for auth in pap chap mschapv2; do
+	start_lns "$auth"
+	start_cli alice "wonder land"
+	check "$auth: client authenticated and got an address from the pool" wait_addr
+	addr=$(cli_addr)
+	check "$auth: the address is the pool's first ($addr)" test "${addr%/*}" = 198.51.100.10
+	check "$auth: LNS logged the user" grep -q "user alice: authenticated" "$T/lns-$auth.log"
+	check "$auth: the session entered the data plane" grep -q "in the data plane" "$T/lns-$auth.log"
+	nsx cli ip route add 203.0.113.0/24 dev ppp0 2>/dev/null
+	d0=$(stat decap-fwd); e0=$(stat encap-fwd)
+	check "$auth: ping cli -> srv" nsx cli ping -c 5 -i 0.2 -W 1 203.0.113.2
+	check "$auth: ping srv -> cli" nsx srv ping -c 5 -i 0.2 -W 1 "${addr%/*}"
+	check "$auth: TCP cli -> srv, 1 MiB intact" xfer up
+	check "$auth: TCP srv -> cli, 1 MiB intact" xfer down
+	d1=$(stat decap-fwd); e1=$(stat encap-fwd)
+	# 1 MiB each way is ~750 full segments plus acks: XDP must have carried them.
+	check "$auth: XDP decapsulated the bulk ($((d1 - d0)) packets)" test $((d1 - d0)) -ge 700
+	check "$auth: XDP encapsulated the bulk ($((e1 - e0)) packets)" test $((e1 - e0)) -ge 700
+	check "$auth: spoofed sources counted as none" test "$(stat spoofed)" -eq 0
+	stop "$CLI_PID"
+	for _ in $(seq 50); do grep -q "out of the data plane" "$T/lns-$auth.log" && break; sleep 0.1; done
+	check "$auth: session left the data plane when the client went" grep -q "out of the data plane" "$T/lns-$auth.log"
+	n=$(nsx lns "$B/l2tpxctl" -j -d "$PIN" session show | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
+	check "$auth: no session left in the maps ($n)" test "$n" -eq 0
+	stop "$LNS_PID"
+	nsx lns "$B/l2tpxctl" -d "$PIN" unload >/dev/null 2>&1
+done
+
+# A wrong password: authentication fails, the call is cleared, no address.
+start_lns chap
+start_cli alice "not the password"
+for _ in $(seq 100); do grep -q "authentication failed" "$T/lns-chap.log" && break; sleep 0.1; done
+check "wrong password: the LNS refused it" grep -q "authentication failed" "$T/lns-chap.log"
+for _ in $(seq 100); do grep -q "peer cleared the call: CDN" "$T/cli-alice.log" && break; sleep 0.1; done
+check "wrong password: the call was cleared with a CDN" grep -q "peer cleared the call: CDN\|clearing: CDN" "$T/cli-alice.log"
+check "wrong password: no address given" test -z "$(cli_addr)"
+check "wrong password: nothing entered the data plane" bash -c "! grep -q 'in the data plane' '$T/lns-chap.log'"
+stop "$CLI_PID" "$LNS_PID"
+nsx lns "$B/l2tpxctl" -d "$PIN" unload >/dev/null 2>&1
+
+echo "1..$N"
+if [ "$FAILED" -ne 0 ]; then
+	for f in "$T"/*.log; do echo "# --- $f"; tail -20 "$f" | sed 's/^/# /'; done
+	exit 1
+fi
