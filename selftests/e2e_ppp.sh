@@ -157,6 +157,17 @@ for auth in pap chap mschapv2; do
 	check "$auth: XDP decapsulated the bulk ($((d1 - d0)) packets)" test $((d1 - d0)) -ge 700
 	check "$auth: XDP encapsulated the bulk ($((e1 - e0)) packets)" test $((e1 - e0)) -ge 700
 	check "$auth: spoofed sources counted as none" test "$(stat spoofed)" -eq 0
+	# The operator's view: one call, its user, address, PPP state, and the
+	# fast path's counters next to the slow path's.
+	check "$auth: session show has user, address, PPP state and fast-path counters" \
+		bash -c "ip netns exec '${P}lns' '$B/l2tpxctl' -j -s '$T/lns.sock' -d '$PIN' session show |
+		/usr/bin/python3 -c 'import json,sys
+s=json.load(sys.stdin); c=[x for x in s if x[\"origin\"]==\"l2tpxd\"]
+assert len(c)==1 and len(s)==1, s
+c=c[0]
+assert c[\"user\"]==\"alice\" and c[\"peer_ip\"]==\"198.51.100.10\", c
+assert c[\"lcp\"]==\"opened\" and c[\"ipcp\"]==\"opened\" and c[\"fast_path\"], c
+assert c[\"fast_rx_packets\"]>=700 and c[\"fast_tx_packets\"]>=700, c'"
 	stop "$CLI_PID"
 	for _ in $(seq 50); do grep -q "out of the data plane" "$T/lns-$auth.log" && break; sleep 0.1; done
 	check "$auth: session left the data plane when the client went" grep -q "out of the data plane" "$T/lns-$auth.log"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Control socket: tunnel and session listing, dial, clear, statistics. */
 #define _GNU_SOURCE	/* accept4 */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "ppp.h"
 #include "util.h"
 
 #define REQ_MAX	512
@@ -63,6 +65,25 @@ static json_object *tunnels_json(struct l2tp *l)
 	return a;
 }
 
+/* What PPP knows of a call: user, phase, automata, addresses. */
+static void ppp_json(const struct ppp_session *ps, json_object *o)
+{
+	char a[INET_ADDRSTRLEN];
+
+	json_object_object_add(o, "user", json_object_new_string(ps->user));
+	json_object_object_add(o, "ppp_phase", json_object_new_string(ppp_phase_str(ps->phase)));
+	json_object_object_add(o, "lcp", json_object_new_string(ppp_state_str(ps->lcp.state)));
+	json_object_object_add(o, "ipcp", json_object_new_string(ppp_state_str(ps->ipcp.state)));
+	json_object_object_add(o, "ipv6cp", json_object_new_string(ppp_state_str(ps->ipv6cp.state)));
+	if (ps->peer_ip)
+		json_object_object_add(o, "peer_ip", json_object_new_string(
+					inet_ntop(AF_INET, &ps->peer_ip, a, sizeof(a))));
+	if (ps->our_ip)
+		json_object_object_add(o, "local_ip", json_object_new_string(
+					inet_ntop(AF_INET, &ps->our_ip, a, sizeof(a))));
+	json_object_object_add(o, "fast_path", json_object_new_boolean(ps->in_dp));
+}
+
 static json_object *sessions_json(struct l2tp *l)
 {
 	json_object *a = json_object_new_array();
@@ -87,6 +108,8 @@ static json_object *sessions_json(struct l2tp *l)
 					       json_object_new_boolean(s->seq_required));
 			json_object_object_add(o, "slow_rx_packets", json_object_new_int64(s->rx_data));
 			json_object_object_add(o, "slow_tx_packets", json_object_new_int64(s->tx_data));
+			if (l->sops == &ppp_l2tp_ops && s->upper)
+				ppp_json(s->upper, o);
 			json_object_array_add(a, o);
 		}
 	}

@@ -439,44 +439,115 @@ static int show_one(const struct dp_session_info *si, void *arg)
 	return 0;
 }
 
+/* Data-plane sessions by key, to merge into the daemon's calls. */
+struct dp_list {
+	json_object *arr;	/* show_one() objects */
+};
+
+static json_object *dp_find(json_object *arr, int64_t tunnel, int64_t session)
+{
+	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
+		json_object *o = json_object_array_get_idx(arr, i);
+
+		if (jint(o, "tunnel") == tunnel && jint(o, "session") == session)
+			return o;
+	}
+	return NULL;
+}
+
 static int cmd_session_show(int argc, char **argv)
 {
-	json_object *arr = json_object_new_array();
-	json_object *d = daemon_req("session show", true), *calls = NULL;
+	json_object *out = json_object_new_array();
+	json_object *dpa = json_object_new_array();
+	json_object *d = daemon_req("session show", true), *calls = NULL, *calls_addrs;
 	struct dp *dp = NULL;
-	int err = 0;
+	int saved = json_out, err = 0;
 	size_t i;
 
-	/* The daemon's calls, then what the data plane holds. */
-	if (d && json_object_object_get_ex(d, "sessions", &calls)) {
-		for (i = 0; i < json_object_array_length(calls); i++) {
-			json_object *c = json_object_array_get_idx(calls, i);
-
-			if (json_out) {
-				json_object_array_add(arr, json_object_get(c));
-				continue;
-			}
-			printf("call tunnel %lld session %lld -> peer %s tunnel %lld session %lld: "
-			       "%s %s%s, slow path rx %lld tx %lld\n",
-			       (long long)jint(c, "tunnel"), (long long)jint(c, "session"),
-			       jstr(c, "peer"), (long long)jint(c, "peer_tunnel"),
-			       (long long)jint(c, "peer_session"), jstr(c, "role"), jstr(c, "state"),
-			       !strcmp(jstr(c, "seq_required"), "true") ? " seq" : "",
-			       (long long)jint(c, "slow_rx_packets"),
-			       (long long)jint(c, "slow_tx_packets"));
-		}
-	}
+	/* The data plane's sessions as JSON objects, whatever the output. */
+	json_out = 1;
 	if ((!d || dp_pinned(&opts)) && !dp_open(&dp, &opts, false))
-		err = dp_session_foreach(dp, show_one, arr);
+		err = dp_session_foreach(dp, show_one, dpa);
 	else if (!d)
 		fprintf(stderr, "l2tpxctl: neither l2tpxd (%s) nor a pinned data plane (%s) found\n",
 			ctl_path, opts.pin_dir ? opts.pin_dir : L2TPX_PIN_DIR);
+	json_out = saved;
 	dp_close(dp);
+
+	/* The daemon's calls, each with its fast-path counters when it is in
+	 * the data plane; then static sessions the daemon does not own. */
+	if (d && json_object_object_get_ex(d, "sessions", &calls)) {
+		for (i = 0; i < json_object_array_length(calls); i++) {
+			json_object *c = json_object_get(json_object_array_get_idx(calls, i));
+			json_object *f = dp_find(dpa, jint(c, "tunnel"), jint(c, "session"));
+			static const char *const keys[] = { "rx_packets", "rx_bytes", "tx_packets",
+							    "tx_bytes", "rx_drops", "tx_punts" };
+
+			json_object_object_add(c, "origin", json_object_new_string("l2tpxd"));
+			for (size_t k = 0; f && k < sizeof(keys) / sizeof(keys[0]); k++) {
+				char name[32];
+
+				snprintf(name, sizeof(name), "fast_%s", keys[k]);
+				json_object_object_add(c, name, json_object_new_int64(jint(f, keys[k])));
+			}
+			json_object_array_add(out, c);
+		}
+	}
+	for (i = 0; i < json_object_array_length(dpa); i++) {
+		json_object *o = json_object_array_get_idx(dpa, i);
+
+		if (calls && dp_find(calls, jint(o, "tunnel"), jint(o, "session")))
+			continue;
+		json_object_object_add(o, "origin", json_object_new_string("static"));
+		json_object_array_add(out, json_object_get(o));
+	}
+	if (json_out) {
+		printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN));
+	} else {
+		for (i = 0; i < json_object_array_length(out); i++) {
+			json_object *c = json_object_array_get_idx(out, i);
+
+			if (!strcmp(jstr(c, "origin"), "static")) {
+				printf("static tunnel %lld session %lld -> peer %s tunnel %lld session %lld: "
+				       "rx %lld pkts, tx %lld pkts, %lld drops, %lld punted\n",
+				       (long long)jint(c, "tunnel"), (long long)jint(c, "session"),
+				       jstr(c, "peer"), (long long)jint(c, "peer_tunnel"),
+				       (long long)jint(c, "peer_session"), (long long)jint(c, "rx_packets"),
+				       (long long)jint(c, "tx_packets"), (long long)jint(c, "rx_drops"),
+				       (long long)jint(c, "tx_punts"));
+				if (json_object_object_get_ex(c, "addrs", &calls_addrs)) {
+					printf("  addrs");
+					for (size_t k = 0; k < json_object_array_length(calls_addrs); k++)
+						printf(" %s", json_object_get_string(
+								      json_object_array_get_idx(calls_addrs, k)));
+					printf("\n");
+				}
+				continue;
+			}
+			printf("call tunnel %lld session %lld -> peer %s tunnel %lld session %lld: %s %s",
+			       (long long)jint(c, "tunnel"), (long long)jint(c, "session"),
+			       jstr(c, "peer"), (long long)jint(c, "peer_tunnel"),
+			       (long long)jint(c, "peer_session"), jstr(c, "role"), jstr(c, "state"));
+			if (*jstr(c, "user") || *jstr(c, "lcp"))
+				printf(", user \"%s\" ppp %s (lcp %s, ipcp %s, ipv6cp %s) %s%s",
+				       jstr(c, "user"), jstr(c, "ppp_phase"), jstr(c, "lcp"), jstr(c, "ipcp"),
+				       jstr(c, "ipv6cp"), *jstr(c, "peer_ip") ? "peer " : "",
+				       jstr(c, "peer_ip"));
+			printf("\n  slow path rx %lld tx %lld", (long long)jint(c, "slow_rx_packets"),
+			       (long long)jint(c, "slow_tx_packets"));
+			if (json_object_object_get_ex(c, "fast_rx_packets", NULL))
+				printf("; fast path rx %lld pkts %lld bytes, tx %lld pkts %lld bytes, "
+				       "%lld drops, %lld punted",
+				       (long long)jint(c, "fast_rx_packets"), (long long)jint(c, "fast_rx_bytes"),
+				       (long long)jint(c, "fast_tx_packets"), (long long)jint(c, "fast_tx_bytes"),
+				       (long long)jint(c, "fast_rx_drops"), (long long)jint(c, "fast_tx_punts"));
+			printf("\n");
+		}
+	}
+	json_object_put(out);
+	json_object_put(dpa);
 	if (d)
 		json_object_put(d);
-	if (json_out)
-		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
-	json_object_put(arr);
 	return err ? 1 : 0;
 }
 
