@@ -574,10 +574,11 @@ static void tunnel_recv_stopccn(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 
 	if (m->result.msg.len)
 		l2tp_bytes_str(&m->result.msg, text, sizeof(text));
-	tlog(LOG_INFO, t, "peer cleared the tunnel: StopCCN result %u (%s)%s%s%s", m->result.result,
+	tlog(LOG_INFO, t, "peer cleared the tunnel: StopCCN result %u (%s)%s%s%s%s", m->result.result,
 	     l2tp_result_str(L2TP_MSG_STOPCCN, m->result.result),
 	     m->result.has_error ? ", error " : "",
-	     m->result.has_error ? l2tp_error_code_str(m->result.error) : "", text);
+	     m->result.has_error ? l2tp_error_code_str(m->result.error) : "", text[0] ? ": " : "",
+	     text);
 	/* Acknowledge now: the peer is waiting for it to finish. */
 	l2tp_rdt_ack_now(&t->rdt);
 	enter_closing(t);
