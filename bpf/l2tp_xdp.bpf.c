@@ -227,6 +227,21 @@ static __always_inline int decap_parse(struct cursor *c, __be16 proto,
 	}
 	if (!pkt->inner_len || (void *)b + pkt->inner_len > pkt->pend)
 		goto inner_bad;
+	if (pkt->v6) {
+		struct ipv6hdr *ip6h = (struct ipv6hdr *)b;
+		__u8 d0, d1;
+
+		if ((void *)(ip6h + 1) > end)
+			goto inner_bad;
+		/* Link-local and multicast (router solicitations, ...) belong
+		 * to the PPP link, i.e. to the daemon: passed untouched. */
+		d0 = ip6h->daddr.in6_u.u6_addr8[0];
+		d1 = ip6h->daddr.in6_u.u6_addr8[1];
+		if (d0 == 0xff || (d0 == 0xfe && (d1 & 0xc0) == 0x80)) {
+			*reason = L2TPX_R_INNER_LINK;
+			return XDP_PASS;
+		}
+	}
 	pkt->inner = b;
 	return 0;
 

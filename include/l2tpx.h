@@ -140,6 +140,7 @@ struct l2tpx_counter {
 	X(NO_SESSION,		"no-session",		"unknown tunnel/session: passed")	\
 	X(PPP_CONTROL,		"ppp-control",		"PPP control protocol: passed")		\
 	X(PPP_OTHER,		"ppp-other",		"PPP data other than IPv4/IPv6: passed")	\
+	X(INNER_LINK,		"inner-link",		"IPv6 to a link-local or multicast address: passed to the daemon")	\
 	X(OFFSET_BIG,		"offset-big",		"L2TP offset larger than the fast path skips: passed")	\
 	X(TTL,			"ttl",			"inner TTL/hop limit exhausted: passed for ICMP")	\
 	X(NO_SUBSCRIBER,	"no-subscriber",	"destination is no session's: passed")	\

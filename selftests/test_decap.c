@@ -322,6 +322,22 @@ static void m_inner_ver4_in_v6(struct pkt *f, struct frame_layout *l, struct pkt
 	pkt_data(f)[l->inner] = 0x40 | (pkt_data(f)[l->inner] & 0x0f);
 }
 
+/* Inner IPv6 destination rewritten (the inner checksum no longer matters:
+ * the packet is passed untouched). */
+static void m_inner6_mcast(struct pkt *f, struct frame_layout *l, struct pkt *in)
+{
+	static const uint8_t ff02_2[16] = { 0xff, 0x02, [15] = 2 };
+
+	memcpy(pkt_data(f) + l->inner + 24, ff02_2, 16);
+}
+
+static void m_inner6_linklocal(struct pkt *f, struct frame_layout *l, struct pkt *in)
+{
+	static const uint8_t fe80_1[16] = { 0xfe, 0x80, [15] = 1 };
+
+	memcpy(pkt_data(f) + l->inner + 24, fe80_1, 16);
+}
+
 static void m_inner_ihl4(struct pkt *f, struct frame_layout *l, struct pkt *in)
 {
 	uint8_t *ip = pkt_data(f) + l->inner;
@@ -534,6 +550,10 @@ static const struct row rows[] = {
 	{ "IPv6 hop-by-hop: IPV6_EXT", .sess = S_V6, .ip6ext = EXT_HOP, PASS(IPV6_EXT) },
 	{ "IPv6 routing header: IPV6_EXT", .sess = S_V6, .ip6ext = EXT_ROUTING, PASS(IPV6_EXT) },
 	{ "IPv6 destination options: IPV6_EXT", .sess = S_V6, .ip6ext = EXT_DEST, PASS(IPV6_EXT) },
+	{ "inner IPv6 to ff02::2 (router solicitation): INNER_LINK", .inner6 = true,
+	  .mutate = m_inner6_mcast, PASS(INNER_LINK) },
+	{ "inner IPv6 to fe80::1: INNER_LINK", .inner6 = true,
+	  .mutate = m_inner6_linklocal, PASS(INNER_LINK) },
 	{ "L2TP version 3: VERSION", .ver = 3, PASS(VERSION) },
 	{ "L2TP version 1 (L2F): VERSION", .ver = 1, PASS(VERSION) },
 	{ "control message (T, L, S): CONTROL", .flags = L2TPF_T | L2TPF_L | L2TPF_S,

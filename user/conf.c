@@ -195,6 +195,15 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 				    value, "");
 		return 1;
 	}
+	if (!strcmp(name, "ipv6_pool")) {
+		struct dp_prefix px;
+
+		if (prefix_parse(value, &px) || px.family != AF_INET6 || px.len < 32 || px.len > 64)
+			return fail(p, "%s: expected an IPv6 prefix /32 to /64, got \"%s\"", name, value);
+		memcpy(c->ipv6_pool, px.addr, 16);
+		c->ipv6_pool_len = px.len;
+		return 1;
+	}
 	STR("auth_name", c->auth_name)
 	STR("chap_secrets", c->chap_secrets)
 	STR("pap_secrets", c->pap_secrets)

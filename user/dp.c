@@ -646,6 +646,24 @@ unwind:
 	return err;
 }
 
+int dp_prefix_add(struct dp *dp, const struct l2tpx_sess_key *key, const struct dp_prefix *pfx)
+{
+	struct l2tpx_dst dst = { .key = *key };
+	struct l2tpx_session v;
+	__u8 k[sizeof(struct l2tpx_lpm6_key)];
+	size_t klen;
+	int m = prefix_map(pfx, k, &klen);
+
+	if (bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], key, &v))
+		return -ENOENT;
+	return bpf_map_update_elem(dp->map_fd[m], k, &dst, BPF_NOEXIST) ? -errno : 0;
+}
+
+int dp_prefix_del(struct dp *dp, const struct dp_prefix *pfx)
+{
+	return prefix_del(dp, pfx);
+}
+
 /* Every subscriber address in the maps, with its owner. */
 struct owned_prefix {
 	struct l2tpx_sess_key key;

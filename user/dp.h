@@ -44,6 +44,9 @@ struct dp_prefix {
  * addresses; all or nothing. */
 int dp_session_add(struct dp *dp, const struct l2tpx_sess_key *key,
 		   struct l2tpx_session *val, const struct dp_prefix *pfx, int npfx);
+/* One more address or prefix for an installed session, or one less. */
+int dp_prefix_add(struct dp *dp, const struct l2tpx_sess_key *key, const struct dp_prefix *pfx);
+int dp_prefix_del(struct dp *dp, const struct dp_prefix *pfx);
 /* Remove a session and every address that points at it. */
 int dp_session_del(struct dp *dp, const struct l2tpx_sess_key *key);
 int dp_session_get(struct dp *dp, const struct l2tpx_sess_key *key, struct l2tpx_session *val);
