@@ -43,8 +43,16 @@ nsx lns ip addr add 192.0.2.2/24 dev l0
 nsx lns ip addr add 203.0.113.1/24 dev l1
 nsx srv ip addr add 203.0.113.2/24 dev s0
 for l in "cli c0" "lns l0" "lns l1" "srv s0"; do set -- $l; nsx "$1" ip link set "$2" up; done
+nsx lns ip addr add 2001:db8:203::1/64 dev l1 nodad
+nsx srv ip addr add 2001:db8:203::2/64 dev s0 nodad
 nsx srv ip route add 198.51.100.0/24 via 203.0.113.1
+# The on-link route of a new IPv6 address appears a moment after link up.
+for _ in $(seq 50); do
+	nsx srv ip -6 route add 2001:db8:100::/48 via 2001:db8:203::1 2>/dev/null && break
+	sleep 0.1
+done
 nsx lns sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+nsx lns sysctl -qw net.ipv6.conf.all.forwarding=1
 # A veth hands a locally generated packet on with its checksum still to be
 # filled in (offload), which no real NIC delivers to XDP: compute it.
 for l in "cli c0" "lns l0" "lns l1" "srv s0"; do set -- $l; nsx "$1" ethtool -K "$2" tx off >/dev/null; done
@@ -73,6 +81,7 @@ uplink = l0
 core = l1
 subscriber_dev = l2tpx0
 lcp_echo_interval = 2
+ipv6_pool = 2001:db8:100::/48
 EOC
 	# ip netns exec execs the daemon: $! is the daemon itself.
 	ip netns exec "${P}lns" "$B/l2tpxd" -d -v -p "$PIN" -c "$T/lns.conf" >"$T/lns-$1.log" 2>&1 &
@@ -111,32 +120,36 @@ stop() {	# pid...
 	rm -f "$T/lns.sock" "$T/cli.sock"
 }
 
+cli_addr6() { nsx cli ip -6 -o addr show dev ppp0 scope global 2>/dev/null | awk '{print $4}' | head -1; }
+wait_addr6() { for _ in $(seq 100); do [ -n "$(cli_addr6)" ] && return 0; sleep 0.1; done; return 1; }
 cli_addr() { nsx cli ip -4 -o addr show dev ppp0 2>/dev/null | awk '{print $4}'; }
 wait_addr() { for _ in $(seq 100); do [ -n "$(cli_addr)" ] && return 0; sleep 0.1; done; return 1; }
 stat() { nsx lns "$B/l2tpxctl" -j -d "$PIN" stats | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['$1']['packets'])"; }
 
-xfer() {	# direction: up (cli->srv) or down (srv->cli); 1 MiB, compared
+xfer() {	# direction: up (cli->srv) or down (srv->cli); 1 MiB, compared; SRV=address
 	head -c 1048576 /dev/urandom >"$T/data"
 	local want got
 	want=$(sha256sum <"$T/data" | cut -d' ' -f1)
 	local srv
 	rm -f "$T/got"
 	if [ "$1" = up ]; then
-		nsx srv timeout 20 socat -u TCP-LISTEN:5001,reuseaddr OPEN:"$T/got",creat,trunc &
+		nsx srv timeout 20 socat -u "TCP${SRV:+6}-LISTEN:5001,reuseaddr" OPEN:"$T/got",creat,trunc &
 		srv=$!
 		sleep 0.3
-		nsx cli timeout 20 socat -u OPEN:"$T/data" TCP:203.0.113.2:5001
+		nsx cli timeout 20 socat -u OPEN:"$T/data" "TCP:${SRV:-203.0.113.2}:5001"
 	else
-		nsx srv timeout 20 socat -u OPEN:"$T/data" TCP-LISTEN:5001,reuseaddr &
+		nsx srv timeout 20 socat -u OPEN:"$T/data" "TCP${SRV:+6}-LISTEN:5001,reuseaddr" &
 		srv=$!
 		sleep 0.3
-		nsx cli timeout 20 socat -u TCP:203.0.113.2:5001 OPEN:"$T/got",creat,trunc
+		nsx cli timeout 20 socat -u "TCP:${SRV:-203.0.113.2}:5001" OPEN:"$T/got",creat,trunc
 	fi
 	wait "$srv" 2>/dev/null
 	[ -f "$T/got" ] || return 1
 	got=$(sha256sum <"$T/got" | cut -d' ' -f1)
 	[ "$want" = "$got" ]
 }
+
+xfer6() { SRV="[2001:db8:203::2]" xfer "$1"; }
 
 for auth in pap chap mschapv2; do
 	start_lns "$auth"
@@ -157,6 +170,18 @@ for auth in pap chap mschapv2; do
 	check "$auth: XDP decapsulated the bulk ($((d1 - d0)) packets)" test $((d1 - d0)) -ge 700
 	check "$auth: XDP encapsulated the bulk ($((e1 - e0)) packets)" test $((e1 - e0)) -ge 700
 	check "$auth: spoofed sources counted as none" test "$(stat spoofed)" -eq 0
+	# IPv6: a /64 from the pool announced by router advertisement, SLAAC
+	# on the client, then the same traffic over IPv6.
+	check "$auth: client got an IPv6 address by SLAAC from the delegated /64" wait_addr6
+	a6=$(cli_addr6)
+	check "$auth: it is in 2001:db8:100::/48 ($a6)" test "${a6#2001:db8:100:}" != "$a6"
+	d0=$(stat decap-fwd); e0=$(stat encap-fwd)
+	check "$auth: ping6 cli -> srv" nsx cli ping -6 -c 5 -i 0.2 -W 1 2001:db8:203::2
+	check "$auth: ping6 srv -> cli" nsx srv ping -6 -c 5 -i 0.2 -W 1 "${a6%/*}"
+	check "$auth: TCP over IPv6 cli -> srv, 1 MiB intact" xfer6 up
+	check "$auth: TCP over IPv6 srv -> cli, 1 MiB intact" xfer6 down
+	d1=$(stat decap-fwd); e1=$(stat encap-fwd)
+	check "$auth: XDP carried IPv6 both ways ($((d1 - d0)) / $((e1 - e0)))" test $((d1 - d0)) -ge 700 -a $((e1 - e0)) -ge 700
 	# The operator's view: one call, its user, address, PPP state, and the
 	# fast path's counters next to the slow path's.
 	check "$auth: session show has user, address, PPP state and fast-path counters" \

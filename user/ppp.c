@@ -63,6 +63,60 @@ static void addr_unlink(struct ppp_session *ps)
 		}
 }
 
+/* ---- delegated IPv6 prefixes: one /64 per session from ipv6_pool ---- */
+
+static uint32_t pfx6_bucket(const uint8_t *p)
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 8; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h % PPP_ADDR_BUCKETS;
+}
+
+static int pfx6_take(struct ppp_session *ps)
+{
+	struct ppp_ctx *c = ps->ctx;
+	unsigned int len = c->conf->ipv6_pool_len, shift = 64 - len;
+
+	for (uint32_t n = 0; n < c->pfx6_count; n++) {
+		uint32_t i = (c->pfx6_next + n) % c->pfx6_count;
+		uint64_t net = 0;
+
+		if (c->pfx6_used[i / 8] & (1 << (i % 8)))
+			continue;
+		c->pfx6_used[i / 8] |= 1 << (i % 8);
+		c->pfx6_next = i + 1;
+		memcpy(ps->prefix6, c->conf->ipv6_pool, 16);
+		for (int b = 0; b < 8; b++)
+			net = net << 8 | ps->prefix6[b];
+		net |= shift ? (uint64_t)i : 0;	/* the /64 index below the pool's length */
+		for (int b = 7; b >= 0; b--, net >>= 8)
+			ps->prefix6[b] = net & 0xff;
+		memset(ps->prefix6 + 8, 0, 8);
+		ps->prefix6_index = i;
+		ps->has_prefix6 = true;
+		return 0;
+	}
+	return -1;
+}
+
+static void pfx6_put(struct ppp_session *ps)
+{
+	struct ppp_ctx *c = ps->ctx;
+	struct ppp_session **pp;
+
+	if (!ps->has_prefix6)
+		return;
+	for (pp = &c->by_pfx6[pfx6_bucket(ps->prefix6)]; *pp; pp = &(*pp)->pnext)
+		if (*pp == ps) {
+			*pp = ps->pnext;
+			break;
+		}
+	c->pfx6_used[ps->prefix6_index / 8] &= ~(1 << (ps->prefix6_index % 8));
+	ps->has_prefix6 = false;
+}
+
 /* ---- sending ---- */
 
 static void send_frame(struct ppp_session *ps, uint16_t proto, const uint8_t *pkt, size_t len)
@@ -670,6 +724,67 @@ static const struct ppp_fsm_cb ipcp_cb = {
 	.send = fsm_send,
 };
 
+/* ---- router advertisements (RFC 4861 4.2) on the PPP link ---- */
+
+static void send_ra(struct ppp_session *ps)
+{
+	uint8_t p[40 + 16 + 32 + 8] = { 0 };
+	uint8_t *ra = p + 40, *pi = ra + 16, *mtu = pi + 32;
+	size_t plen = sizeof(p) - 40;
+	uint32_t sum = 0;
+	uint32_t m = ps->ctx->conf->mtu - 62;
+
+	p[0] = 0x60;
+	p[4] = plen >> 8;
+	p[5] = plen & 0xff;
+	p[6] = 58;		/* ICMPv6 */
+	p[7] = 255;		/* hop limit 255: a link-local message */
+	p[8] = 0xfe;
+	p[9] = 0x80;
+	memcpy(p + 16, ps->our_ifid, 8);
+	p[24] = 0xff;
+	p[25] = 0x02;
+	p[39] = 1;		/* ff02::1 */
+	ra[0] = 134;
+	ra[4] = 64;		/* cur hop limit */
+	ra[6] = 1800 >> 8;	/* router lifetime: 1800 s, a default router */
+	ra[7] = 1800 & 0xff;
+	pi[0] = 3;		/* Prefix Information */
+	pi[1] = 4;
+	pi[2] = 64;
+	pi[3] = 0xc0;		/* on-link, autonomous */
+	*(uint32_t *)(pi + 4) = htonl(86400);
+	*(uint32_t *)(pi + 8) = htonl(14400);
+	memcpy(pi + 16, ps->prefix6, 16);
+	mtu[0] = 5;		/* MTU */
+	mtu[1] = 1;
+	*(uint32_t *)(mtu + 4) = htonl(m);
+	/* ICMPv6 checksum over the pseudo header and the message. */
+	for (int i = 8; i < 40; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	sum += plen + 58;
+	for (size_t i = 40; i < sizeof(p); i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	ra[2] = sum >> 8;
+	ra[3] = sum & 0xff;
+	send_frame(ps, PPP_IPV6, p, sizeof(p));
+	ps->ra_sent++;
+}
+
+static void ra_fire(struct ev_loop *loop, struct ev_timer *t, void *arg)
+{
+	struct ppp_session *ps = arg;
+
+	if (!ps->has_prefix6 || ps->ipv6cp.state != PPP_OPENED)
+		return;
+	send_ra(ps);
+	/* A few quickly at first (RFC 4861 6.2.4), then now and then. */
+	ev_timer_arm(loop, t, ps->ra_sent < 3 ? 2000 : 300000);
+}
+
 /* ---- IPv6CP ---- */
 
 static int ipv6cp_build_req(struct ppp_fsm *f, uint8_t *b, size_t cap)
@@ -744,12 +859,28 @@ static int ipv6cp_recv_nak(struct ppp_fsm *f, const uint8_t *p, size_t len)
 	return 0;
 }
 
+static int handoff(struct ppp_session *ps);
+static int prefix6_install(struct ppp_session *ps);
+
 static void ipv6cp_up(struct ppp_fsm *f)
 {
 	struct ppp_session *ps = f->arg;
+	struct ppp_ctx *c = ps->ctx;
 
 	plog(LOG_INFO, ps, "IPv6CP up: link-local interface ids agreed");
 	ps->phase = PHASE_NETWORK;
+	if (ps->client || !c->conf->ipv6_pool_len)
+		return;
+	if (!ps->has_prefix6 && pfx6_take(ps)) {
+		plog(LOG_WARNING, ps, "IPv6 prefix pool exhausted: link-local only");
+		return;
+	}
+	if (prefix6_install(ps)) {
+		c->handoff_failures++;
+		ppp_fsm_close(&ps->lcp);
+		return;
+	}
+	ev_timer_arm(c->loop, &ps->ra_timer, 0);
 }
 
 static const struct ppp_fsm_cb ipv6cp_cb = {
@@ -787,7 +918,7 @@ static int handoff(struct ppp_session *ps)
 
 	if (ps->in_dp)
 		return 0;
-	if (!ps->client) {
+	if (!ps->client && ps->peer_ip) {
 		addr_link(ps);
 		if (c->tun_ifindex > 0 &&
 		    !nl_route_add(AF_INET, &ps->peer_ip, 32, c->tun_ifindex))
@@ -826,7 +957,7 @@ static int handoff(struct ppp_session *ps)
 		pfx.len = 0;
 		memset(pfx.addr, 0, 4);
 	}
-	err = dp_session_add(c->dp, &key, &v, &pfx, 1);
+	err = dp_session_add(c->dp, &key, &v, &pfx, ps->peer_ip || ps->client ? 1 : 0);
 	if (err) {
 		plog(LOG_WARNING, ps, "data plane refused the session: %s", strerror(-err));
 		return err;
@@ -834,12 +965,57 @@ static int handoff(struct ppp_session *ps)
 	ps->in_dp = true;
 	c->handoffs++;
 	plog(LOG_INFO, ps, "in the data plane");
+	if (ps->has_prefix6 && ps->ipv6cp.state == PPP_OPENED) {
+		struct dp_prefix p6 = { .family = AF_INET6, .len = 64 };
+
+		memcpy(p6.addr, ps->prefix6, 16);
+		dp_prefix_add(c->dp, &key, &p6);
+	}
+	return 0;
+}
+
+/* The session's /64: its route, the data plane's LPM entry (the session
+ * enters the data plane here if IPCP did not put it there), the hash the
+ * TUN path looks it up in. */
+static int prefix6_install(struct ppp_session *ps)
+{
+	struct ppp_ctx *c = ps->ctx;
+	struct dp_prefix pfx = { .family = AF_INET6, .len = 64 };
+	char a[INET6_ADDRSTRLEN];
+	int err;
+
+	memcpy(pfx.addr, ps->prefix6, 16);
+	uint32_t b = pfx6_bucket(ps->prefix6);
+
+	ps->pnext = c->by_pfx6[b];
+	c->by_pfx6[b] = ps;
+	if (c->tun_ifindex > 0)
+		nl_route_add(AF_INET6, ps->prefix6, 64, c->tun_ifindex);
+	if (c->dp) {
+		if (!ps->in_dp && (err = handoff(ps)))
+			return err;
+		if (ps->in_dp) {
+			struct l2tpx_sess_key key = { htons(ps->ls->t->id), htons(ps->ls->id) };
+
+			err = dp_prefix_add(c->dp, &key, &pfx);
+			if (err && err != -EEXIST) {
+				plog(LOG_WARNING, ps, "data plane refused the prefix: %s", strerror(-err));
+				return err;
+			}
+		}
+	}
+	plog(LOG_INFO, ps, "IPv6 prefix %s/64", inet_ntop(AF_INET6, ps->prefix6, a, sizeof(a)));
 	return 0;
 }
 
 static void handoff_remove(struct ppp_session *ps)
 {
 	struct ppp_ctx *c = ps->ctx;
+
+	if (ps->has_prefix6 && c->tun_ifindex > 0)
+		nl_route_del(AF_INET6, ps->prefix6, 64, c->tun_ifindex);
+	pfx6_put(ps);
+	ev_timer_disarm(c->loop, &ps->ra_timer);
 
 	if (ps->in_dp && c->dp) {
 		struct l2tpx_sess_key key = { htons(ps->ls->t->id), htons(ps->ls->id) };
@@ -897,6 +1073,7 @@ static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
 	}
 	ev_timer_init(&ps->echo_timer, echo_fire, ps);
 	ev_timer_init(&ps->close_timer, close_fire, ps);
+	ev_timer_init(&ps->ra_timer, ra_fire, ps);
 	ppp_fsm_init(&ps->lcp, "LCP", PPP_LCP, &lcp_cb, NULL, c->loop, ps);
 	ppp_fsm_init(&ps->ipcp, "IPCP", PPP_IPCP, &ipcp_cb, NULL, c->loop, ps);
 	ppp_fsm_init(&ps->ipv6cp, "IPv6CP", PPP_IPV6CP, &ipv6cp_cb, NULL, c->loop, ps);
@@ -919,6 +1096,7 @@ static void ppp_l2tp_down(struct l2tp_session *ls, void *arg)
 		pool_put(&c->pool, ps->peer_ip);
 	ev_timer_disarm(c->loop, &ps->echo_timer);
 	ev_timer_disarm(c->loop, &ps->close_timer);
+	ev_timer_disarm(c->loop, &ps->ra_timer);
 	ppp_auth_fini(&ps->auth);
 	ppp_fsm_fini(&ps->lcp);
 	ppp_fsm_fini(&ps->ipcp);
@@ -973,6 +1151,12 @@ static void ppp_l2tp_data(struct l2tp_session *ls, const uint8_t *p, size_t len,
 	case PPP_IPV6:
 		if ((proto == PPP_IP ? ps->ipcp.state : ps->ipv6cp.state) != PPP_OPENED)
 			return;
+		/* A router solicitation: answered at once with our RA. */
+		if (proto == PPP_IPV6 && len >= 41 && p[6] == 58 && p[40] == 133 && !ps->client) {
+			if (ps->has_prefix6)
+				send_ra(ps);
+			return;
+		}
 		ps->slow_rx++;
 		if (c->tun_fd >= 0 && write(c->tun_fd, p, len) < 0)
 			log_debug("tun write: %s", strerror(errno));
@@ -1022,20 +1206,32 @@ static void tun_readable(struct ev_loop *loop, int fd, uint32_t events, void *ar
 
 		if (n <= 0)
 			return;
-		if (n < 20 || (buf[4] >> 4) != 4)
-			continue;	/* IPv6 to subscribers needs a prefix: later */
-		memcpy(&dst, buf + 4 + 16, 4);
-		for (ps = c->by_addr[addr_bucket(dst)]; ps; ps = ps->anext)
-			if (ps->peer_ip == dst)
-				break;
+		uint16_t proto;
+
+		if (n >= 40 && (buf[4] >> 4) == 6) {
+			const uint8_t *d6 = buf + 4 + 24;
+
+			proto = PPP_IPV6;
+			for (ps = c->by_pfx6[pfx6_bucket(d6)]; ps; ps = ps->pnext)
+				if (!memcmp(ps->prefix6, d6, 8))
+					break;
+		} else if (n >= 20 && (buf[4] >> 4) == 4) {
+			proto = PPP_IP;
+			memcpy(&dst, buf + 4 + 16, 4);
+			for (ps = c->by_addr[addr_bucket(dst)]; ps; ps = ps->anext)
+				if (ps->peer_ip == dst)
+					break;
+		} else {
+			continue;
+		}
 		if (!ps)
 			ps = c->client_ps;
 		if (!ps || !ps->ls)
 			continue;
 		buf[0] = 0xff;
 		buf[1] = 0x03;
-		buf[2] = PPP_IP >> 8;
-		buf[3] = PPP_IP & 0xff;
+		buf[2] = proto >> 8;
+		buf[3] = proto & 0xff;
 		ps->slow_tx++;
 		l2tp_session_send_data(ps->ls, buf, n + 4);
 	}
@@ -1057,6 +1253,14 @@ int ppp_ctx_init(struct ppp_ctx *c, struct ev_loop *loop, const struct conf *con
 			log_warnx("ip_range %s: not a range, prefix or address", conf->ip_range[i]);
 			return -EINVAL;
 		}
+	if (conf->ipv6_pool_len) {
+		unsigned int bits = 64 - conf->ipv6_pool_len;
+
+		c->pfx6_count = bits >= 16 ? 65536 : 1u << bits;
+		c->pfx6_used = calloc(c->pfx6_count / 8 + 1, 1);
+		if (!c->pfx6_used)
+			return -ENOMEM;
+	}
 	if (tun_fd >= 0)
 		ev_fd_add(loop, tun_fd, 1, tun_readable, c);
 	l2tp->sops = &ppp_l2tp_ops;
@@ -1071,4 +1275,5 @@ void ppp_ctx_fini(struct ppp_ctx *c)
 		close(c->tun_fd);
 	}
 	pool_fini(&c->pool);
+	free(c->pfx6_used);
 }

@@ -49,6 +49,13 @@ struct ppp_session {
 	bool ip_from_pool;
 	/* IPv6CP */
 	uint8_t our_ifid[8], peer_ifid[8];
+	/* a delegated /64, announced by router advertisements */
+	uint8_t prefix6[16];
+	bool has_prefix6;
+	uint32_t prefix6_index;
+	struct ppp_session *pnext;	/* prefix hash chain */
+	struct ev_timer ra_timer;
+	unsigned int ra_sent;
 	/* hand-off */
 	bool in_dp;
 	bool routed;
@@ -69,6 +76,9 @@ struct ppp_ctx {
 	int tun_ifindex;
 	struct ppp_session *by_addr[PPP_ADDR_BUCKETS];
 	struct ppp_session *client_ps;	/* client role: where the TUN's traffic goes */
+	struct ppp_session *by_pfx6[PPP_ADDR_BUCKETS];
+	uint8_t *pfx6_used;		/* bitmap of /64s taken from ipv6_pool */
+	uint32_t pfx6_count, pfx6_next;
 	unsigned int nsessions;
 	uint64_t handoffs, handoff_failures;
 };
