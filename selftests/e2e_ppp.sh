@@ -193,8 +193,16 @@ c=c[0]
 assert c[\"user\"]==\"alice\" and c[\"peer_ip\"]==\"198.51.100.10\", c
 assert c[\"lcp\"]==\"opened\" and c[\"ipcp\"]==\"opened\" and c[\"fast_path\"], c
 assert c[\"fast_rx_packets\"]>=700 and c[\"fast_tx_packets\"]>=700, c'"
+	if [ "$auth" = mschapv2 ]; then
+		# The client freezes (a dead LAC, a cut line): LCP echo finds it
+		# (interval 2 s, 4 failures) and the session leaves at once.
+		kill -STOP "$CLI_PID"
+		for _ in $(seq 200); do grep -q "no echo reply" "$T/lns-$auth.log" && break; sleep 0.1; done
+		check "$auth: a silent peer is found by LCP echo" grep -q "no echo reply to 4 requests" "$T/lns-$auth.log"
+		kill -CONT "$CLI_PID"
+	fi
 	stop "$CLI_PID"
-	for _ in $(seq 50); do grep -q "out of the data plane" "$T/lns-$auth.log" && break; sleep 0.1; done
+	for _ in $(seq 150); do grep -q "out of the data plane" "$T/lns-$auth.log" && break; sleep 0.1; done
 	check "$auth: session left the data plane when the client went" grep -q "out of the data plane" "$T/lns-$auth.log"
 	n=$(nsx lns "$B/l2tpxctl" -j -d "$PIN" session show | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
 	check "$auth: no session left in the maps ($n)" test "$n" -eq 0
