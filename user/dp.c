@@ -763,6 +763,17 @@ int dp_session_get(struct dp *dp, const struct l2tpx_sess_key *key, struct l2tpx
 	return bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], key, val) ? -errno : 0;
 }
 
+int dp_session_set_peer_port(struct dp *dp, const struct l2tpx_sess_key *key, __be16 port)
+{
+	struct l2tpx_session v;
+
+	if (bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], key, &v))
+		return -ENOENT;
+	v.peer_port = port;
+	/* One value write: XDP sees the old or the new port, never a mix. */
+	return bpf_map_update_elem(dp->map_fd[M_SESSIONS], key, &v, BPF_EXIST) ? -errno : 0;
+}
+
 static int sess_stats_sum(struct dp *dp, __u32 idx, struct l2tpx_sess_stats *sum)
 {
 	struct l2tpx_sess_stats *pc = calloc(dp->ncpus, sizeof(*pc));

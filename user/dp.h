@@ -50,6 +50,9 @@ int dp_prefix_del(struct dp *dp, const struct dp_prefix *pfx);
 /* Remove a session and every address that points at it. */
 int dp_session_del(struct dp *dp, const struct l2tpx_sess_key *key);
 int dp_session_get(struct dp *dp, const struct l2tpx_sess_key *key, struct l2tpx_session *val);
+/* Rewrite an installed session's peer port (NAT rebinding); its counters,
+ * stats slot and addresses stay. */
+int dp_session_set_peer_port(struct dp *dp, const struct l2tpx_sess_key *key, __be16 port);
 
 struct dp_session_info {
 	struct l2tpx_sess_key key;

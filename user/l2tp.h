@@ -95,6 +95,9 @@ struct l2tp_session_ops {
 	/* Once per tunnel, when it stops carrying calls (StopCCN either way,
 	 * peer unreachable, setup expired); after the calls' down(). */
 	void (*tunnel_down)(struct l2tp_tunnel *t, void *arg);
+	/* The peer's port changed (NAT rebinding, accepted in sequence): the
+	 * fast path must follow. */
+	void (*tunnel_moved)(struct l2tp_tunnel *t, void *arg);
 };
 
 struct l2tp_rate {

@@ -1002,6 +1002,8 @@ void l2tp_input(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 			 * sequence acknowledging nothing we did not send. */
 			tlog(LOG_INFO, t, "peer moved to port %u", from->port);
 			t->peer.port = from->port;
+			if (l->sops && l->sops->tunnel_moved)
+				l->sops->tunnel_moved(t, l->sops_arg);
 		} else {
 			l->stats.rx_unknown_tunnel++;
 			return;

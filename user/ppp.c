@@ -1183,6 +1183,20 @@ reject:
 
 static void ppp_tunnel_down(struct l2tp_tunnel *t, void *arg)
 {
+	/* Every call already went down on its own (ppp_l2tp_down). */
+}
+
+static void ppp_tunnel_moved(struct l2tp_tunnel *t, void *arg)
+{
+	struct ppp_ctx *c = arg;
+
+	for (struct l2tp_session *s = t->sessions; s && c->dp; s = s->tnext) {
+		struct ppp_session *ps = s->upper;
+		struct l2tpx_sess_key key = { htons(t->id), htons(s->id) };
+
+		if (ps && ps->in_dp && dp_session_set_peer_port(c->dp, &key, htons(t->peer.port)))
+			plog(LOG_WARNING, ps, "data plane did not follow the peer's new port");
+	}
 }
 
 const struct l2tp_session_ops ppp_l2tp_ops = {
@@ -1190,6 +1204,7 @@ const struct l2tp_session_ops ppp_l2tp_ops = {
 	.down = ppp_l2tp_down,
 	.data = ppp_l2tp_data,
 	.tunnel_down = ppp_tunnel_down,
+	.tunnel_moved = ppp_tunnel_moved,
 };
 
 /* ---- the TUN device: packets the kernel routes to subscribers ---- */
