@@ -64,7 +64,10 @@ printf 'alice\tlns\t"wonder land"\t*\n# comment\nbob * "builder" 198.51.100.99\n
 printf 'alice\tlns\t"wonder land"\t*\n' >"$T/pap-secrets"
 chmod 600 "$T/chap-secrets" "$T/pap-secrets"
 
-start_lns() {	# auth
+start_lns() {	# auth [slow: no data plane]
+	local dpconf="uplink = l0
+core = l1"
+	[ "${2:-}" = slow ] && dpconf=""
 	cat >"$T/lns.conf" <<EOC
 [global]
 listen = 192.0.2.2
@@ -77,8 +80,7 @@ auth = $1
 auth_name = lns
 chap_secrets = $T/chap-secrets
 pap_secrets = $T/pap-secrets
-uplink = l0
-core = l1
+$dpconf
 subscriber_dev = l2tpx0
 lcp_echo_interval = 2
 ipv6_pool = 2001:db8:100::/48
@@ -209,6 +211,25 @@ assert c[\"fast_rx_packets\"]>=700 and c[\"fast_tx_packets\"]>=700, c'"
 	stop "$LNS_PID"
 	nsx lns "$B/l2tpxctl" -d "$PIN" unload >/dev/null 2>&1
 done
+
+# The LNS without its data plane: the slow path (UDP socket <-> TUN) alone
+# carries everything, both families, both ways.
+start_lns chap slow
+start_cli alice "wonder land"
+check "slow path: client up" wait_addr
+nsx cli ip route add 203.0.113.0/24 dev ppp0 2>/dev/null
+check "slow path: ping cli -> srv" nsx cli ping -c 3 -i 0.2 -W 1 203.0.113.2
+check "slow path: TCP cli -> srv, 1 MiB intact" xfer up
+check "slow path: TCP srv -> cli, 1 MiB intact" xfer down
+check "slow path: IPv6 by SLAAC" wait_addr6
+check "slow path: ping6 srv -> cli" nsx srv ping -6 -c 3 -i 0.2 -W 1 "$(cli_addr6 | cut -d/ -f1)"
+check "slow path: TCP over IPv6 srv -> cli, 1 MiB intact" xfer6 down
+check "slow path: the daemon carried it (slow_rx, slow_tx >= 700)" \
+	bash -c "ip netns exec '${P}lns' '$B/l2tpxctl' -j -s '$T/lns.sock' session show |
+	/usr/bin/python3 -c 'import json,sys
+c=json.load(sys.stdin)[0]
+assert c[\"slow_rx_packets\"]>=700 and c[\"slow_tx_packets\"]>=700 and not c[\"fast_path\"], c'"
+stop "$CLI_PID" "$LNS_PID"
 
 # A wrong password: authentication fails, the call is cleared, no address.
 start_lns chap
