@@ -1462,6 +1462,28 @@ static void test_strings(void **state)
 	assert_string_equal(ppp_code_str(200), "unknown");
 }
 
+/* Proxy LCP: from Closed straight to Opened with tlu and nothing sent;
+ * refused in any other state, which is left as it was. */
+static void test_proxy_open(void **state)
+{
+	struct world *w = *state;
+	struct fake *x = &w->a;
+
+	reach(x, PPP_CLOSED);
+	assert_int_equal(ppp_fsm_proxy_open(&x->f), 0);
+	assert_int_equal(x->f.state, PPP_OPENED);
+	assert_int_equal(x->n_tlu, 1);
+	assert_int_equal(x->nsent, 0);
+	/* the peer may still renegotiate: RCR in Opened is tld, scr, sca */
+	in_req(x, 7);
+	assert_int_equal(x->n_tld, 1);
+	assert_int_not_equal(x->f.state, PPP_OPENED);
+	/* not from another state */
+	assert_int_equal(ppp_fsm_proxy_open(&x->f), -1);
+	assert_int_equal(ppp_fsm_proxy_open(&w->b.f), -1);	/* Initial */
+	assert_int_equal(w->b.f.state, PPP_INITIAL);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1469,6 +1491,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		ST(0), ST(1), ST(2), ST(3), ST(4), ST(5), ST(6), ST(7), ST(8), ST(9),
 		T(test_answers_carry_request_id),
+		T(test_proxy_open),
 		T(test_ack_is_the_request_whatever_the_protocol_wrote),
 		T(test_new_id_per_request),
 		T(test_max_configure),

@@ -79,6 +79,7 @@ struct conf {
 	unsigned int lcp_echo_failure;
 	unsigned int mss;		/* TCP MSS clamp, 0 = off */
 	bool ipv6cp;
+	bool proxy_lcp;			/* honour the LAC's Proxy LCP and Proxy Authen */
 	uint8_t ipv6_pool[16];		/* delegate one /64 per session from it */
 	unsigned int ipv6_pool_len;	/* 0 = no IPv6 prefixes */
 	struct conf_peer peers[CONF_MAX_PEERS];

@@ -403,6 +403,16 @@ static void lcp_up(struct ppp_fsm *f)
 		}
 		return;
 	}
+	if (ps->proxy_auth > 0) {
+		plog(LOG_INFO, ps, "authenticated by the LAC's proxied exchange");
+		start_ncps(ps);
+		return;
+	}
+	if (ps->proxy_auth < 0) {
+		plog(LOG_WARNING, ps, "proxied authentication failed");
+		ppp_fsm_close(f);
+		return;
+	}
 	if (ps->auth_proto) {
 		ps->phase = PHASE_AUTHENTICATE;
 		ppp_auth_start_server(&ps->auth, method_of(ps->auth_proto, ps->auth_alg),
@@ -1033,6 +1043,94 @@ static void handoff_remove(struct ppp_session *ps)
 	addr_unlink(ps);
 }
 
+/* ---- Proxy LCP and Proxy Authen (RFC 2661 4.4.5): the LAC talked to the
+ * client first; with proxy_lcp on we take its result instead of starting
+ * over. ---- */
+
+static int proxy_options(const struct l2tp_bytes *b, uint16_t *mru, uint32_t *magic, bool *acfc,
+			 bool *pfc, uint16_t *auth, uint8_t *alg)
+{
+	if (!b->len || opts_valid(b->p, b->len))
+		return -1;
+	FOR_OPTS(b->p, b->len, o) {
+		if (o[0] == LCP_MRU && o[1] == 4)
+			*mru = o[2] << 8 | o[3];
+		else if (o[0] == LCP_MAGIC && o[1] == 6)
+			*magic = (uint32_t)o[2] << 24 | o[3] << 16 | o[4] << 8 | o[5];
+		else if (o[0] == LCP_ACFC && acfc)
+			*acfc = true;
+		else if (o[0] == LCP_PFC && pfc)
+			*pfc = true;
+		else if (o[0] == LCP_AUTH && o[1] >= 4 && auth) {
+			*auth = o[2] << 8 | o[3];
+			*alg = o[1] > 4 ? o[4] : 0;
+		}
+	}
+	return 0;
+}
+
+/* The proxied CHAP-MD5 or PAP exchange, checked against our secrets. */
+static int proxy_authen(struct ppp_session *ps)
+{
+	const struct l2tp_session *s = ps->ls;
+	struct ppp_ctx *c = ps->ctx;
+	const char *server = c->conf->auth_name[0] ? c->conf->auth_name : c->conf->hostname;
+	char user[AUTH_NAME_MAX], secret[AUTH_SECRET_MAX];
+	size_t n = s->proxy_auth_name.len < sizeof(user) - 1 ? s->proxy_auth_name.len
+							      : sizeof(user) - 1;
+
+	if (s->proxy_auth_type != L2TP_PROXY_AUTH_CHAP && s->proxy_auth_type != L2TP_PROXY_AUTH_PAP)
+		return 0;	/* none, or a kind we do not check: authenticate here */
+	memcpy(user, s->proxy_auth_name.p, n);
+	user[n] = '\0';
+	if (!c->lookup || c->lookup(c->lookup_arg, user, server, secret, sizeof(secret)))
+		return -1;
+	snprintf(ps->user, sizeof(ps->user), "%s", user);
+	if (s->proxy_auth_type == L2TP_PROXY_AUTH_PAP)
+		return s->proxy_auth_response.len == strlen(secret) &&
+				       !memcmp(s->proxy_auth_response.p, secret, strlen(secret))
+			       ? 1 : -1;
+	{
+		uint8_t want[16];
+
+		chap_md5_response(s->proxy_auth_id, (const uint8_t *)secret, strlen(secret),
+				  s->proxy_auth_challenge.p, s->proxy_auth_challenge.len, want);
+		return s->proxy_auth_response.len == 16 &&
+				       !memcmp(s->proxy_auth_response.p, want, 16) ? 1 : -1;
+	}
+}
+
+static bool proxy_lcp(struct ppp_session *ps)
+{
+	const struct l2tp_session *s = ps->ls;
+	uint16_t mru = 0, auth = 0, pmru = 1500;
+	uint32_t magic = 0, pmagic = 0;
+	uint8_t alg = 0;
+	bool acfc = false, pfc = false;
+
+	if (!ps->ctx->conf->proxy_lcp || ps->client || !s->last_tx_confreq.len ||
+	    !s->last_rx_confreq.len)
+		return false;
+	/* Ours: what the LAC asked the client, in our name. */
+	if (proxy_options(&s->last_tx_confreq, &mru, &magic, NULL, NULL, &auth, &alg) ||
+	    proxy_options(&s->last_rx_confreq, &pmru, &pmagic, &acfc, &pfc, NULL, NULL)) {
+		plog(LOG_WARNING, ps, "Proxy LCP malformed: negotiating LCP ourselves");
+		return false;
+	}
+	ps->mru = mru;
+	ps->magic = magic;
+	ps->auth_proto = auth;
+	ps->auth_alg = alg;
+	ps->peer_mru = pmru;
+	ps->peer_magic = pmagic;
+	ps->peer_acfc = acfc;
+	ps->peer_pfc = pfc;
+	ps->proxied = true;
+	ps->proxy_auth = proxy_authen(ps);
+	plog(LOG_INFO, ps, "LCP from the LAC's proxy (mru %u, auth 0x%04x)", mru, auth);
+	return true;
+}
+
 /* ---- the session's life, called by the L2TP layer ---- */
 
 static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
@@ -1080,6 +1178,8 @@ static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
 	ppp_auth_init(&ps->auth, &auth_cb, NULL, c->loop, ps);
 	c->nsessions++;
 	ppp_fsm_up(&ps->lcp);
+	if (proxy_lcp(ps) && !ppp_fsm_proxy_open(&ps->lcp))
+		return;
 	ppp_fsm_open(&ps->lcp);
 }
 

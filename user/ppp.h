@@ -61,6 +61,8 @@ struct ppp_session {
 	bool routed;
 	char user[AUTH_NAME_MAX];
 	uint64_t slow_rx, slow_tx;
+	bool proxied;			/* LCP taken from the LAC's Proxy LCP */
+	int proxy_auth;			/* 1 verified, -1 refused, 0 none */
 };
 
 struct ppp_ctx {

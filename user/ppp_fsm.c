@@ -820,6 +820,15 @@ void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len)
 	}
 }
 
+int ppp_fsm_proxy_open(struct ppp_fsm *f)
+{
+	if (f->state != PPP_CLOSED)
+		return -1;
+	fsm_set_state(f, PPP_OPENED);
+	tlu(f);
+	return 0;
+}
+
 void ppp_fsm_proto_rejected(struct ppp_fsm *f)
 {
 	flog(LOG_WARNING, f, "protocol rejected by the peer");

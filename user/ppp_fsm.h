@@ -110,6 +110,10 @@ void ppp_fsm_open(struct ppp_fsm *f);
 void ppp_fsm_close(struct ppp_fsm *f);
 /* A packet of this protocol (code, id, length, data), as received. */
 void ppp_fsm_input(struct ppp_fsm *f, const uint8_t *pkt, size_t len);
+/* Proxy LCP (RFC 2661 4.4.5, 18): the LAC negotiated for us; from Closed,
+ * enter Opened as if the exchange had happened here (tlu).  Returns -1 in
+ * any other state. */
+int ppp_fsm_proxy_open(struct ppp_fsm *f);
 /* The peer rejected our protocol (LCP Protocol-Reject): RXJ-. */
 void ppp_fsm_proto_rejected(struct ppp_fsm *f);
 
