@@ -73,7 +73,7 @@ core = l1"
 listen = 192.0.2.2
 hostname = lns
 ctl_socket = $T/lns.sock
-ip_range = 198.51.100.10-198.51.100.20
+ip_range = 198.51.100.10-198.51.100.250
 local_ip = 198.51.100.1
 dns1 = 203.0.113.53
 auth = $1
@@ -92,7 +92,7 @@ EOC
 	for _ in $(seq 50); do [ -S "$T/lns.sock" ] && break; sleep 0.1; done
 }
 
-start_cli() {	# user password
+start_cli() {	# user password [sessions]
 	cat >"$T/cli.conf" <<EOC
 [global]
 listen = 192.0.2.1
@@ -105,6 +105,7 @@ lns = 192.0.2.2
 user = $1
 password = $2
 redial = no
+sessions = ${3:-1}
 EOC
 	ip netns exec "${P}cli" "$B/l2tpxd" -d -v -c "$T/cli.conf" >"$T/cli-$1.log" 2>&1 &
 	PIDS="$PIDS $!"
@@ -230,6 +231,37 @@ check "slow path: the daemon carried it (slow_rx, slow_tx >= 700)" \
 c=json.load(sys.stdin)[0]
 assert c[\"slow_rx_packets\"]>=700 and c[\"slow_tx_packets\"]>=700 and not c[\"fast_path\"], c'"
 stop "$CLI_PID" "$LNS_PID"
+
+# 200 calls in one tunnel, each its own PPP session, address and fast-path
+# entry; every one passes traffic.
+start_lns chap
+start_cli alice "wonder land" 200
+naddr() { nsx cli ip -4 -o addr show dev ppp0 2>/dev/null | wc -l; }
+for _ in $(seq 300); do [ "$(naddr)" -ge 200 ] && break; sleep 0.2; done
+check "200 calls: 200 addresses on the client ($(naddr))" test "$(naddr)" -eq 200
+ntun=$(ip netns exec "${P}lns" "$B/l2tpxctl" -j -s "$T/lns.sock" tunnel show |
+	/usr/bin/python3 -c 'import json,sys; t=json.load(sys.stdin); print(len(t), t[0]["sessions"] if t else 0)')
+check "200 calls: one tunnel carrying 200 sessions ($ntun)" test "$ntun" = "1 200"
+nsx cli ip route add 203.0.113.0/24 dev ppp0 2>/dev/null
+d0=$(stat decap-fwd); e0=$(stat encap-fwd)
+bad=0
+for a in $(nsx cli ip -4 -o addr show dev ppp0 | awk '{print $4}' | cut -d/ -f1); do
+	nsx cli ping -c 1 -W 1 -I "$a" 203.0.113.2 >/dev/null 2>&1 || bad=$((bad + 1))
+done
+check "200 calls: every session's address reaches the server ($bad failed)" test "$bad" -eq 0
+d1=$(stat decap-fwd); e1=$(stat encap-fwd)
+check "200 calls: XDP carried them ($((d1 - d0)) / $((e1 - e0)))" test $((d1 - d0)) -ge 200 -a $((e1 - e0)) -ge 200
+n=$(nsx lns "$B/l2tpxctl" -j -d "$PIN" session show | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
+check "200 calls: 200 sessions in the maps ($n)" test "$n" -eq 200
+stop "$CLI_PID"
+for _ in $(seq 100); do
+	n=$(nsx lns "$B/l2tpxctl" -j -d "$PIN" session show | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))")
+	[ "$n" -eq 0 ] && break
+	sleep 0.2
+done
+check "200 calls: all gone from the maps when the client left ($n)" test "$n" -eq 0
+stop "$LNS_PID"
+nsx lns "$B/l2tpxctl" -d "$PIN" unload >/dev/null 2>&1
 
 # A wrong password: authentication fails, the call is cleared, no address.
 start_lns chap

@@ -273,6 +273,7 @@ static int lac_key(struct parse_ctx *p, struct conf_lac *l, const char *name, co
 	STR("user", l->user)
 	STR("password", l->password)
 	BOOL("default_route", l->default_route)
+	UINT("sessions", l->sessions, 1, 65535)
 	BOOL("hide_avps", l->hide_avps)
 	BOOL("autodial", l->autodial)
 	BOOL("redial", l->redial)

@@ -37,6 +37,7 @@ struct conf_lac {
 	char user[CONF_STR];		/* PPP client credentials */
 	char password[CONF_STR];
 	bool default_route;		/* route everything into the session */
+	unsigned int sessions;		/* calls to place on the tunnel (default 1) */
 };
 
 #define CONF_MAX_RANGES	16

@@ -53,8 +53,10 @@ void l2tp_rdt_fini(struct l2tp_rdt *r)
 	ev_timer_disarm(r->loop, &r->rtx_timer);
 	ev_timer_disarm(r->loop, &r->ack_timer);
 	for (i = 0; i < r->qlen; i++)
-		free(r->q[(r->qhead + i) % RDT_MAX_QUEUE].buf);
-	r->qlen = r->inflight = 0;
+		free(r->q[(r->qhead + i) % r->qcap].buf);
+	free(r->q);
+	r->q = NULL;
+	r->qcap = r->qhead = r->qlen = r->inflight = 0;
 	for (i = 0; i < RDT_MAX_RWS; i++) {
 		free(r->ooo[i].buf);
 		r->ooo[i].buf = NULL;
@@ -75,7 +77,7 @@ int l2tp_rdt_idle(const struct l2tp_rdt *r)
 
 static struct rdt_msg *qat(struct l2tp_rdt *r, unsigned int i)
 {
-	return &r->q[(r->qhead + i) % RDT_MAX_QUEUE];
+	return &r->q[(r->qhead + i) % r->qcap];
 }
 
 /* Every transmission carries our current Nr, so it also acknowledges. */
@@ -107,6 +109,21 @@ int l2tp_rdt_send(struct l2tp_rdt *r, const uint8_t *buf, size_t len)
 		return -EINVAL;
 	if (r->qlen == RDT_MAX_QUEUE)
 		return -ENOBUFS;
+	if (r->qlen == r->qcap) {
+		/* Grow the ring, oldest first at 0.  Most tunnels never need
+		 * more than a few slots. */
+		unsigned int ncap = r->qcap ? r->qcap * 2 : 8;
+		struct rdt_msg *nq = malloc(ncap * sizeof(*nq));
+
+		if (!nq)
+			return -ENOMEM;
+		for (unsigned int i = 0; i < r->qlen; i++)
+			nq[i] = *qat(r, i);
+		free(r->q);
+		r->q = nq;
+		r->qcap = ncap;
+		r->qhead = 0;
+	}
 	m = qat(r, r->qlen);
 	m->buf = malloc(len);
 	if (!m->buf)
@@ -175,7 +192,7 @@ static void acked(struct l2tp_rdt *r, uint16_t nr)
 	while (r->inflight && seq_lt(qat(r, 0)->ns, nr)) {
 		free(qat(r, 0)->buf);
 		qat(r, 0)->buf = NULL;
-		r->qhead = (r->qhead + 1) % RDT_MAX_QUEUE;
+		r->qhead = (r->qhead + 1) % r->qcap;
 		r->qlen--;
 		r->inflight--;
 		progress = 1;

@@ -12,7 +12,7 @@
 #include "event.h"
 
 #define RDT_MAX_RWS	32	/* the most out-of-order messages we hold */
-#define RDT_MAX_QUEUE	64	/* messages waiting for the window, at most */
+#define RDT_MAX_QUEUE	4096	/* messages waiting for the window, at most */
 
 struct l2tp_rdt_ops {
 	/* Put a datagram on the wire (already carrying its Ns/Nr). */
@@ -50,8 +50,8 @@ struct l2tp_rdt {
 	uint16_t peer_rws;		/* send window */
 	uint16_t nr_sent;		/* the Nr our last datagram carried */
 	/* sent, not yet acknowledged (oldest first), then waiting for the window */
-	struct rdt_msg q[RDT_MAX_QUEUE];
-	unsigned int qhead, qlen, inflight;
+	struct rdt_msg *q;		/* ring of qcap, grown on demand */
+	unsigned int qcap, qhead, qlen, inflight;
 	unsigned int retries;
 	unsigned int rtx_ms;
 	/* received ahead of a gap: slot i holds Ns nr + 1 + i */

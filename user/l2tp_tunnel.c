@@ -1069,8 +1069,10 @@ struct l2tp_tunnel *l2tp_dial(struct l2tp *l, const struct udp_ep *lns, int lac_
 	set_state(t, TUNNEL_WAIT_CTL_REPLY);
 	tlog(LOG_INFO, t, "dialling");
 	tunnel_send(t, &b, 0);
-	/* One call on it, placed when the tunnel is up. */
-	l2tp_session_open(t);
+	/* Its calls (one unless configured), placed when the tunnel is up. */
+	for (unsigned int i = 0; i < (lac_index >= 0 && l->conf->lacs[lac_index].sessions
+					      ? l->conf->lacs[lac_index].sessions : 1); i++)
+		l2tp_session_open(t);
 	return t;
 }
 

@@ -44,9 +44,16 @@ static uint32_t addr_bucket(uint32_t a)
 	return (ntohl(a) * 2654435761u) >> 16;
 }
 
+/* Sessions by address: the subscriber's (LNS), or our own (client, where
+ * several calls share one TUN device and a packet's source picks its call). */
+static uint32_t addr_key(const struct ppp_session *ps)
+{
+	return ps->client ? ps->our_ip : ps->peer_ip;
+}
+
 static void addr_link(struct ppp_session *ps)
 {
-	uint32_t b = addr_bucket(ps->peer_ip);
+	uint32_t b = addr_bucket(addr_key(ps));
 
 	ps->anext = ps->ctx->by_addr[b];
 	ps->ctx->by_addr[b] = ps;
@@ -54,7 +61,7 @@ static void addr_link(struct ppp_session *ps)
 
 static void addr_unlink(struct ppp_session *ps)
 {
-	struct ppp_session **pp = &ps->ctx->by_addr[addr_bucket(ps->peer_ip)];
+	struct ppp_session **pp = &ps->ctx->by_addr[addr_bucket(addr_key(ps))];
 
 	for (; *pp; pp = &(*pp)->anext)
 		if (*pp == ps) {
@@ -941,6 +948,7 @@ static int handoff(struct ppp_session *ps)
 		/* What pppd does: our address on the interface, the peer's
 		 * as its point-to-point partner, a default route if asked. */
 		c->client_ps = ps;
+		addr_link(ps);
 		if (c->tun_ifindex > 0) {
 			nl_addr_add(AF_INET, &ps->our_ip, 32, &ps->peer_ip, c->tun_ifindex);
 			if (lac && lac->default_route)
@@ -1331,11 +1339,18 @@ static void tun_readable(struct ev_loop *loop, int fd, uint32_t events, void *ar
 				if (!memcmp(ps->prefix6, d6, 8))
 					break;
 		} else if (n >= 20 && (buf[4] >> 4) == 4) {
+			uint32_t src;
+
 			proto = PPP_IP;
 			memcpy(&dst, buf + 4 + 16, 4);
+			memcpy(&src, buf + 4 + 12, 4);
 			for (ps = c->by_addr[addr_bucket(dst)]; ps; ps = ps->anext)
-				if (ps->peer_ip == dst)
+				if (!ps->client && ps->peer_ip == dst)
 					break;
+			if (!ps)
+				for (ps = c->by_addr[addr_bucket(src)]; ps; ps = ps->anext)
+					if (ps->client && ps->our_ip == src)
+						break;
 		} else {
 			continue;
 		}
