@@ -156,6 +156,14 @@ xfer6() { SRV="[2001:db8:203::2]" xfer "$1"; }
 
 for auth in pap chap mschapv2; do
 	start_lns "$auth"
+	if [ "$auth" = chap ]; then
+		# tshark as an independent decoder of the PPP negotiation on the
+		# uplink (frames XDP redirects do not reach a packet socket; what
+		# it passes up does: every PPP control frame).
+		nsx lns timeout 25 tshark -q -i l0 -f "udp port 1701" -w "$T/ppp.pcap" >/dev/null 2>&1 &
+		TSHARK=$!
+		for _ in $(seq 50); do [ -s "$T/ppp.pcap" ] && break; sleep 0.1; done
+	fi
 	start_cli alice "wonder land"
 	check "$auth: client authenticated and got an address from the pool" wait_addr
 	addr=$(cli_addr)
@@ -173,6 +181,16 @@ for auth in pap chap mschapv2; do
 	check "$auth: XDP decapsulated the bulk ($((d1 - d0)) packets)" test $((d1 - d0)) -ge 700
 	check "$auth: XDP encapsulated the bulk ($((e1 - e0)) packets)" test $((e1 - e0)) -ge 700
 	check "$auth: spoofed sources counted as none" test "$(stat spoofed)" -eq 0
+	if [ "$auth" = chap ]; then
+		kill "$TSHARK" 2>/dev/null
+		wait "$TSHARK" 2>/dev/null
+		dec() { tshark -r "$T/ppp.pcap" -d udp.port==1701,l2tp "$@" 2>/dev/null; }
+		protos=$(dec -Y ppp -T fields -e ppp.protocol | sort -u | tr '\n' ' ')
+		check "tshark decodes LCP, CHAP, IPCP and IPv6CP frames ($protos)" \
+			bash -c "for p in 0xc021 0xc223 0x8021 0x8057; do echo '$protos' | grep -q \$p || exit 1; done"
+		bad=$(dec -Y '_ws.malformed || _ws.expert.severity >= error' | wc -l)
+		check "tshark flags no PPP or L2TP frame as malformed ($bad)" test "$bad" -eq 0
+	fi
 	# IPv6: a /64 from the pool announced by router advertisement, SLAAC
 	# on the client, then the same traffic over IPv6.
 	check "$auth: client got an IPv6 address by SLAAC from the delegated /64" wait_addr6
