@@ -99,8 +99,15 @@ $(BUILD)/bpf/bench_xdp.bpf.o: bpf/l2tp_xdp.bpf.c
 
 tests: $(TEST_BINS) $(SELF_BINS)
 
+# The interop run boots a guest with kernel L2TP/PPP (../shared/lab): the
+# real PPP peer.  Its image is built once and reused.
+INTEROP := selftests/lab/interop.sh
+
 check: all tests
-	$(Q)scripts/run-tests.sh $(TEST_BINS) $(SELF_BINS) $(wildcard selftests/e2e_*.sh)
+	$(Q)scripts/run-tests.sh $(TEST_BINS) $(SELF_BINS) $(wildcard selftests/e2e_*.sh) $(INTEROP)
+
+interop: all
+	$(Q)scripts/run-tests.sh $(INTEROP)
 
 demo: all
 	$(Q)scripts/demo.sh
@@ -120,5 +127,5 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tests check demo bench install format clean
+.PHONY: all tests check interop demo bench install format clean
 .SECONDARY:
