@@ -218,6 +218,8 @@ static bool auth_supported(uint16_t proto, const uint8_t *v, size_t vlen)
 	return false;
 }
 
+#define LOOPBACK_MAX	5
+
 static int lcp_recv_req(struct ppp_fsm *f, const uint8_t *p, size_t len, uint8_t *out, size_t cap,
 			size_t *out_len, int reject_only)
 {
@@ -227,6 +229,12 @@ static int lcp_recv_req(struct ppp_fsm *f, const uint8_t *p, size_t len, uint8_t
 
 	if (opts_valid(p, len))
 		return -1;
+	if (ps->loopback_naks >= LOOPBACK_MAX) {
+		plog(LOG_WARNING, ps, "our own magic number came back %u times: link looped back",
+		     ps->loopback_naks);
+		ev_timer_arm(ps->ctx->loop, &ps->close_timer, 0);
+		return -1;
+	}
 	FOR_OPTS(p, len, o) {
 		size_t vlen = o[1] - 2;
 		const uint8_t *v = o + 2;
@@ -259,20 +267,28 @@ static int lcp_recv_req(struct ppp_fsm *f, const uint8_t *p, size_t len, uint8_t
 				nak = opt_put(nakb, nak, sizeof(nakb), LCP_AUTH, a, 3);
 			}
 			break;
-		case LCP_MAGIC:
+		case LCP_MAGIC: {
+			uint32_t mv;
+
 			if (vlen != 4)
 				goto reject;
-			if (ps->magic && ntohl(*(uint32_t *)v) == ps->magic) {
-				/* Our own magic number: maybe a looped-back link
-				 * (RFC 1661 6.4).  Nak with another and change ours. */
+			mv = ntohl(*(uint32_t *)v);
+			/* Zero MUST be Nak'ed; our own number means the link may
+			 * be looped back (RFC 1661 6.4).  Suggest another, never
+			 * ours; ours stays, so the Ack of our pending request
+			 * still matches it. */
+			if (!mv || (ps->magic && mv == ps->magic)) {
 				uint32_t m;
 
-				ps->loopback_naks++;
-				ps->ctx->l2tp->random(&m, sizeof(m));
-				ps->magic = ntohl(m) | 1;
+				if (mv)
+					ps->loopback_naks++;
+				do
+					ps->ctx->l2tp->random(&m, sizeof(m));
+				while (!m || ntohl(m) == ps->magic);
 				nak = opt_put(nakb, nak, sizeof(nakb), LCP_MAGIC, &m, 4);
 			}
 			break;
+		}
 		case LCP_PFC:
 		case LCP_ACFC:
 			if (vlen)
@@ -438,6 +454,7 @@ static void lcp_down(struct ppp_fsm *f)
 
 	plog(LOG_INFO, ps, "LCP down");
 	ev_timer_disarm(ps->ctx->loop, &ps->echo_timer);
+	ppp_auth_fini(&ps->auth);	/* no Challenge while LCP is not open */
 	ppp_fsm_down(&ps->ipcp);
 	ppp_fsm_down(&ps->ipv6cp);
 	handoff_remove(ps);
@@ -565,7 +582,7 @@ static const struct ppp_auth_cb auth_cb = { auth_send, auth_done };
 static int ipcp_build_req(struct ppp_fsm *f, uint8_t *b, size_t cap)
 {
 	struct ppp_session *ps = f->arg;
-	size_t n = opt_put(b, 0, cap, IPCP_ADDR, &ps->our_ip, 4);
+	size_t n = ps->no_addr_opt ? 0 : opt_put(b, 0, cap, IPCP_ADDR, &ps->our_ip, 4);
 
 	if (ps->client) {
 		if (ps->dns[0] != 0xffffffff)
@@ -649,6 +666,15 @@ reject:
 			break;
 		}
 	}
+	if (!ps->client && !rej && !reject_only) {
+		bool has_addr = false;
+
+		FOR_OPTS(p, len, o)
+			has_addr |= o[0] == IPCP_ADDR;
+		/* No IP-Address asked: tell the peer its address (RFC 1332 3.3). */
+		if (!has_addr && !assign_peer_ip(ps))
+			nak = opt_put(nakb, nak, sizeof(nakb), IPCP_ADDR, &ps->peer_ip, 4);
+	}
 	if (rej || (nak && reject_only)) {
 		if (!rej) {
 			memcpy(rejb, nakb, nak);
@@ -699,7 +725,9 @@ static int ipcp_recv_rej(struct ppp_fsm *f, const uint8_t *p, size_t len)
 	if (opts_valid(p, len))
 		return -1;
 	FOR_OPTS(p, len, o) {
-		if (o[0] == IPCP_DNS1)
+		if (o[0] == IPCP_ADDR)
+			ps->no_addr_opt = true;	/* a rejected option is not sent again */
+		else if (o[0] == IPCP_DNS1)
 			ps->dns[0] = 0xffffffff;	/* stop asking */
 		else if (o[0] == IPCP_DNS2)
 			ps->dns[1] = 0xffffffff;
@@ -798,8 +826,9 @@ static void ra_fire(struct ev_loop *loop, struct ev_timer *t, void *arg)
 	if (!ps->has_prefix6 || ps->ipv6cp.state != PPP_OPENED)
 		return;
 	send_ra(ps);
-	/* A few quickly at first (RFC 4861 6.2.4), then now and then. */
-	ev_timer_arm(loop, t, ps->ra_sent < 3 ? 2000 : 300000);
+	/* A few quickly at first (RFC 4861 6.2.4: no closer than 3 s), then
+	 * now and then. */
+	ev_timer_arm(loop, t, ps->ra_sent < 3 ? 3000 : 300000);
 }
 
 /* ---- IPv6CP ---- */
@@ -808,7 +837,19 @@ static int ipv6cp_build_req(struct ppp_fsm *f, uint8_t *b, size_t cap)
 {
 	struct ppp_session *ps = f->arg;
 
-	return opt_put(b, 0, cap, IPV6CP_IFID, ps->our_ifid, 8);
+	return ps->no_ifid_opt ? 0 : opt_put(b, 0, cap, IPV6CP_IFID, ps->our_ifid, 8);
+}
+
+static int ipv6cp_recv_rej(struct ppp_fsm *f, const uint8_t *p, size_t len)
+{
+	struct ppp_session *ps = f->arg;
+
+	if (opts_valid(p, len))
+		return -1;
+	FOR_OPTS(p, len, o)
+		if (o[0] == IPV6CP_IFID)
+			ps->no_ifid_opt = true;
+	return 0;
 }
 
 static bool ifid_zero(const uint8_t *id)
@@ -833,10 +874,10 @@ static int ipv6cp_recv_req(struct ppp_fsm *f, const uint8_t *p, size_t len, uint
 				/* RFC 5072 4.1: suggest a unique, non-zero one. */
 				uint8_t id[8];
 
-				do
+				do {
 					ps->ctx->l2tp->random(id, 8);
-				while (ifid_zero(id) || !memcmp(id, ps->our_ifid, 8));
-				id[0] &= ~0x02;	/* not universal/local-scoped */
+					id[0] &= ~0x02;	/* not universal/local-scoped */
+				} while (ifid_zero(id) || !memcmp(id, ps->our_ifid, 8));
 				nak = opt_put(nakb, nak, sizeof(nakb), IPV6CP_IFID, id, 8);
 			} else {
 				memcpy(ps->peer_ifid, o + 2, 8);
@@ -905,7 +946,7 @@ static const struct ppp_fsm_cb ipv6cp_cb = {
 	.recv_req = ipv6cp_recv_req,
 	.recv_ack = ipcp_recv_ack,
 	.recv_nak = ipv6cp_recv_nak,
-	.recv_rej = ipcp_recv_ack,
+	.recv_rej = ipv6cp_recv_rej,
 	.this_layer_up = ipv6cp_up,
 	.send = fsm_send,
 };
@@ -935,11 +976,13 @@ static int handoff(struct ppp_session *ps)
 
 	if (ps->in_dp)
 		return 0;
-	if (!ps->client && ps->peer_ip) {
-		addr_link(ps);
-		if (c->tun_ifindex > 0 &&
-		    !nl_route_add(AF_INET, &ps->peer_ip, 32, c->tun_ifindex))
-			ps->routed = true;
+	if (!ps->client) {
+		if (ps->peer_ip) {
+			addr_link(ps);
+			if (c->tun_ifindex > 0 &&
+			    !nl_route_add(AF_INET, &ps->peer_ip, 32, c->tun_ifindex))
+				ps->routed = true;
+		}
 	} else {
 		const struct conf_lac *lac =
 			t->lac_index >= 0 ? &c->conf->lacs[t->lac_index] : NULL;
@@ -1259,10 +1302,18 @@ static void ppp_l2tp_data(struct l2tp_session *ls, const uint8_t *p, size_t len,
 	case PPP_IPV6:
 		if ((proto == PPP_IP ? ps->ipcp.state : ps->ipv6cp.state) != PPP_OPENED)
 			return;
-		/* A router solicitation: answered at once with our RA. */
-		if (proto == PPP_IPV6 && len >= 41 && p[6] == 58 && p[40] == 133 && !ps->client) {
-			if (ps->has_prefix6)
-				send_ra(ps);
+		/* A router solicitation (hop limit 255, code 0: RFC 4861
+		 * 6.1.1): answered with our RA after a random delay of up to
+		 * half a second (6.2.6). */
+		if (proto == PPP_IPV6 && len >= 48 && p[6] == 58 && p[40] == 133 && !ps->client) {
+			uint16_t d;
+
+			if (p[7] == 255 && p[41] == 0 && ps->has_prefix6) {
+				c->l2tp->random(&d, sizeof(d));
+				if (!ev_timer_armed(&ps->ra_timer) ||
+				    ps->ra_timer.deadline > ev_now(c->loop) + 500)
+					ev_timer_arm(c->loop, &ps->ra_timer, d % 500);
+			}
 			return;
 		}
 		ps->slow_rx++;

@@ -39,6 +39,8 @@ struct ppp_session {
 	uint8_t peer_auth_alg;
 	bool peer_acfc, peer_pfc;	/* the peer accepts compressed frames */
 	unsigned int loopback_naks;
+	bool no_addr_opt;		/* the peer rejected our IPCP IP-Address */
+	bool no_ifid_opt;		/* ... our IPv6CP Interface-Identifier */
 	struct ev_timer echo_timer;
 	struct ev_timer close_timer;	/* clears the call outside FSM callbacks */
 	unsigned int echo_pending;
