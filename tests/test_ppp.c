@@ -957,6 +957,86 @@ static void test_lcp_echo_answered(void **state)
 	expect_quiet(t);
 }
 
+/* ---- Proxy LCP and Proxy Authen (RFC 2661 4.4.5) ------------------------ */
+
+/* An LNS call whose ICCN carries the LAC's LCP negotiation and a proxied
+ * CHAP-MD5 exchange answered with `secret`. */
+static void proxy_call(struct pt *t, const char *secret)
+{
+	struct fx *f = t->f;
+	static const uint8_t lac_req[] = { OPT_MRU, 4, 0x05, 0x78,		/* 1400 */
+					   OPT_AUTH, 5, 0xc2, 0x23, 5,		/* CHAP-MD5 */
+					   OPT_MAGIC, 6, 0x11, 0x22, 0x33, 0x44 };
+	static const uint8_t client_req[] = { OPT_MRU, 4, 0x05, 0x64,		/* 1380 */
+					      OPT_MAGIC, 6, PEER_MAGIC, OPT_PFC, 2, OPT_ACFC, 2 };
+	static const uint8_t chal[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	uint8_t resp[16], id = 7;
+	const struct l2tp_msg *m;
+	struct md5_ctx md5;
+	struct l2tp_builder *b;
+	uint16_t sid;
+
+	f->conf.proxy_lcp = true;
+	f->conf.auth = CONF_AUTH_CHAP;
+	assert_int_equal(ppp_ctx_init(t->ctx, f->loop, &f->conf, &f->l, NULL, -1), 0);
+	t->ctx_up = true;
+	t->ctx->lookup = lookup;
+	t->ctx->lookup_arg = t;
+	peer_init(&t->p, ep4(192, 0, 2, 1, 1701), 100);
+	lns_establish(f, &t->p);
+	send_type(f, &t->p, L2TP_MSG_ICRQ, 0, PSID);
+	m = expect(f, &t->p, L2TP_MSG_ICRP);
+	sid = m->assigned_session_id;
+	md5_init(&md5);
+	md5_update(&md5, 1, &id);
+	md5_update(&md5, strlen(secret), (const uint8_t *)secret);
+	md5_update(&md5, sizeof(chal), chal);
+	md5_digest(&md5, sizeof(resp), resp);
+	b = msg(&t->p, L2TP_MSG_ICCN);
+	put_required(&t->p, L2TP_MSG_ICCN, sid);
+	l2tp_avp_put_bytes(b, L2TP_AVP_LAST_TX_LCP_CONFREQ, false, lac_req, sizeof(lac_req));
+	l2tp_avp_put_bytes(b, L2TP_AVP_LAST_RX_LCP_CONFREQ, false, client_req, sizeof(client_req));
+	l2tp_avp_put_u16(b, L2TP_AVP_PROXY_AUTH_TYPE, false, L2TP_PROXY_AUTH_CHAP);
+	l2tp_avp_put_str(b, L2TP_AVP_PROXY_AUTH_NAME, false, USER);
+	l2tp_avp_put_bytes(b, L2TP_AVP_PROXY_AUTH_CHALLENGE, false, chal, sizeof(chal));
+	l2tp_avp_put_u16(b, L2TP_AVP_PROXY_AUTH_ID, false, id);
+	l2tp_avp_put_bytes(b, L2TP_AVP_PROXY_AUTH_RESPONSE, false, resp, sizeof(resp));
+	send_msg(f, &t->p, sid);
+	t->s = l2tp_session_find(&f->l, t->p.ltid, sid);
+	assert_non_null(t->s);
+	t->sid = sid;
+}
+
+static void test_proxy_lcp_and_authen(void **state)
+{
+	struct pt *t = *state;
+	struct ppp_session *ps;
+
+	proxy_call(t, PASSWORD);
+	ps = ps_of(t);
+	/* No LCP negotiation and no Challenge of our own: IPCP at once. */
+	expect_cp(t, PPP_IPCP, CONF_REQ);
+	assert_int_equal(ps->lcp.state, PPP_OPENED);
+	assert_true(ps->proxied);
+	assert_int_equal(ps->proxy_auth, 1);
+	assert_string_equal(ps->user, USER);
+	/* The LAC's numbers are ours now, the client's are the peer's. */
+	assert_int_equal(ps->mru, 1400);
+	assert_int_equal(ps->magic, 0x11223344);
+	assert_int_equal(ps->peer_mru, 1380);
+	assert_true(ps->peer_acfc && ps->peer_pfc);
+}
+
+static void test_proxy_authen_wrong(void **state)
+{
+	struct pt *t = *state;
+
+	proxy_call(t, "not the password");
+	/* A proxied exchange that does not verify closes the link. */
+	expect_cp(t, PPP_LCP, TERM_REQ);
+	assert_int_equal(ps_of(t)->proxy_auth, -1);
+}
+
 /* ---- authentication (RFC 1994) ------------------------------------------- */
 
 static void test_chap_after_lcp(void **state)
@@ -1510,6 +1590,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lcp_request_options),
+		cmocka_unit_test_setup_teardown(test_proxy_lcp_and_authen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_authen_wrong, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_no_auth_starts_ipcp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_peer_mru_below_128, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_accm_accepted, setup, teardown),

@@ -455,8 +455,11 @@ static void lcp_down(struct ppp_fsm *f)
 	plog(LOG_INFO, ps, "LCP down");
 	ev_timer_disarm(ps->ctx->loop, &ps->echo_timer);
 	ppp_auth_fini(&ps->auth);	/* no Challenge while LCP is not open */
-	ppp_fsm_down(&ps->ipcp);
-	ppp_fsm_down(&ps->ipv6cp);
+	/* The NCPs go down with it, those that were ever up. */
+	if (ps->ipcp.state != PPP_INITIAL && ps->ipcp.state != PPP_STARTING)
+		ppp_fsm_down(&ps->ipcp);
+	if (ps->ipv6cp.state != PPP_INITIAL && ps->ipv6cp.state != PPP_STARTING)
+		ppp_fsm_down(&ps->ipv6cp);
 	handoff_remove(ps);
 	ps->phase = PHASE_TERMINATE;
 }
