@@ -261,10 +261,16 @@ ntun=$(ip netns exec "${P}lns" "$B/l2tpxctl" -j -s "$T/lns.sock" tunnel show |
 	/usr/bin/python3 -c 'import json,sys; t=json.load(sys.stdin); print(len(t), t[0]["sessions"] if t else 0)')
 check "200 calls: one tunnel carrying 200 sessions ($ntun)" test "$ntun" = "1 200"
 nsx cli ip route add 203.0.113.0/24 dev ppp0 2>/dev/null
+# The client's IPCP can open a moment before the LNS's: wait until the LNS
+# has put every session in its data plane.
+nmaps() { nsx lns "$B/l2tpxctl" -j -d "$PIN" session show | /usr/bin/python3 -c "import json,sys; print(len(json.load(sys.stdin)))"; }
+for _ in $(seq 100); do [ "$(nmaps)" -eq 200 ] && break; sleep 0.2; done
 d0=$(stat decap-fwd); e0=$(stat encap-fwd)
 bad=0
 for a in $(nsx cli ip -4 -o addr show dev ppp0 | awk '{print $4}' | cut -d/ -f1); do
-	nsx cli ping -c 1 -W 1 -I "$a" 203.0.113.2 >/dev/null 2>&1 || bad=$((bad + 1))
+	nsx cli ping -c 1 -W 2 -I "$a" 203.0.113.2 >/dev/null 2>&1 && continue
+	echo "# $a: no answer"
+	bad=$((bad + 1))
 done
 check "200 calls: every session's address reaches the server ($bad failed)" test "$bad" -eq 0
 d1=$(stat decap-fwd); e1=$(stat encap-fwd)

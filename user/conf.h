@@ -81,6 +81,7 @@ struct conf {
 	unsigned int mss;		/* TCP MSS clamp, 0 = off */
 	bool ipv6cp;
 	bool proxy_lcp;			/* honour the LAC's Proxy LCP and Proxy Authen */
+	unsigned int chap_interval;	/* s between CHAP re-challenges, 0 = off */
 	uint8_t ipv6_pool[16];		/* delegate one /64 per session from it */
 	unsigned int ipv6_pool_len;	/* 0 = no IPv6 prefixes */
 	struct conf_peer peers[CONF_MAX_PEERS];

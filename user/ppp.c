@@ -739,6 +739,7 @@ static int ipcp_recv_rej(struct ppp_fsm *f, const uint8_t *p, size_t len)
 }
 
 static int handoff(struct ppp_session *ps);
+static void handoff_remove_v4(struct ppp_session *ps);
 
 static void ipcp_up(struct ppp_fsm *f)
 {
@@ -758,7 +759,7 @@ static void ipcp_up(struct ppp_fsm *f)
 
 static void ipcp_down(struct ppp_fsm *f)
 {
-	handoff_remove(f->arg);
+	handoff_remove_v4(f->arg);
 }
 
 static const struct ppp_fsm_cb ipcp_cb = {
@@ -967,6 +968,9 @@ static void start_ncps(struct ppp_session *ps)
 
 /* ---- hand-off to the data plane, and the kernel route ---- */
 
+/* The session into the data plane, and its IPv4 side into the kernel and
+ * the TUN path's hash.  Called when either NCP opens: what the other one
+ * installed stays, what this one brings is added. */
 static int handoff(struct ppp_session *ps)
 {
 	struct ppp_ctx *c = ps->ctx;
@@ -975,18 +979,14 @@ static int handoff(struct ppp_session *ps)
 	struct l2tpx_sess_key key = { htons(t->id), htons(ls->id) };
 	struct l2tpx_session v = { 0 };
 	struct dp_prefix pfx = { .family = AF_INET, .len = 32 };
+	bool v4 = ps->ipcp.state == PPP_OPENED && !ps->v4_up && (ps->peer_ip || ps->client);
 	int err;
 
-	if (ps->in_dp)
-		return 0;
-	if (!ps->client) {
-		if (ps->peer_ip) {
-			addr_link(ps);
-			if (c->tun_ifindex > 0 &&
-			    !nl_route_add(AF_INET, &ps->peer_ip, 32, c->tun_ifindex))
-				ps->routed = true;
-		}
-	} else {
+	if (v4 && !ps->client) {
+		addr_link(ps);
+		if (c->tun_ifindex > 0 && !nl_route_add(AF_INET, &ps->peer_ip, 32, c->tun_ifindex))
+			ps->routed = true;
+	} else if (v4) {
 		const struct conf_lac *lac =
 			t->lac_index >= 0 ? &c->conf->lacs[t->lac_index] : NULL;
 		static const uint32_t any;
@@ -1001,8 +1001,25 @@ static int handoff(struct ppp_session *ps)
 				nl_route_add(AF_INET, &any, 0, c->tun_ifindex);
 		}
 	}
-	if (!c->dp)
+	memcpy(pfx.addr, ps->client ? &ps->our_ip : &ps->peer_ip, 4);
+	if (ps->client) {
+		/* A client's session carries everything routed into it. */
+		pfx.len = 0;
+		memset(pfx.addr, 0, 4);
+	}
+	if (!c->dp) {
+		ps->v4_up |= v4;
 		return 0;	/* slow path only */
+	}
+	if (ps->in_dp) {
+		/* IPv6CP opened first: IPv4 joins the installed session. */
+		if (v4 && (err = dp_prefix_add(c->dp, &key, &pfx)) && err != -EEXIST) {
+			plog(LOG_WARNING, ps, "data plane refused the address: %s", strerror(-err));
+			return err;
+		}
+		ps->v4_up |= v4;
+		return 0;
+	}
 	v.local = t->local.addr;
 	v.peer = t->peer.addr;
 	v.local_port = htons(t->local.port);
@@ -1015,18 +1032,13 @@ static int handoff(struct ppp_session *ps)
 		  (ps->client ? 0 : L2TPX_SF_ANTISPOOF);
 	v.mtu = c->conf->mtu;
 	v.mss = c->conf->mss;
-	memcpy(pfx.addr, ps->client ? &ps->our_ip : &ps->peer_ip, 4);
-	if (ps->client) {
-		/* A client's session carries everything routed into it. */
-		pfx.len = 0;
-		memset(pfx.addr, 0, 4);
-	}
-	err = dp_session_add(c->dp, &key, &v, &pfx, ps->peer_ip || ps->client ? 1 : 0);
+	err = dp_session_add(c->dp, &key, &v, &pfx, v4 ? 1 : 0);
 	if (err) {
 		plog(LOG_WARNING, ps, "data plane refused the session: %s", strerror(-err));
 		return err;
 	}
 	ps->in_dp = true;
+	ps->v4_up |= v4;
 	c->handoffs++;
 	plog(LOG_INFO, ps, "in the data plane");
 	if (ps->has_prefix6 && ps->ipv6cp.state == PPP_OPENED) {
@@ -1036,6 +1048,28 @@ static int handoff(struct ppp_session *ps)
 		dp_prefix_add(c->dp, &key, &p6);
 	}
 	return 0;
+}
+
+/* IPCP went down (renegotiation): only its IPv4 side leaves. */
+static void handoff_remove_v4(struct ppp_session *ps)
+{
+	struct ppp_ctx *c = ps->ctx;
+	struct dp_prefix pfx = { .family = AF_INET, .len = 32 };
+
+	if (!ps->v4_up)
+		return;
+	if (ps->in_dp && c->dp && !ps->client) {
+		memcpy(pfx.addr, &ps->peer_ip, 4);
+		dp_prefix_del(c->dp, &pfx);
+	}
+	if (ps->routed) {
+		nl_route_del(AF_INET, &ps->peer_ip, 32, c->tun_ifindex);
+		ps->routed = false;
+	}
+	if (c->client_ps == ps)
+		c->client_ps = NULL;
+	addr_unlink(ps);
+	ps->v4_up = false;
 }
 
 /* The session's /64: its route, the data plane's LPM entry (the session
@@ -1088,13 +1122,7 @@ static void handoff_remove(struct ppp_session *ps)
 		plog(LOG_INFO, ps, "out of the data plane");
 	}
 	ps->in_dp = false;
-	if (c->client_ps == ps)
-		c->client_ps = NULL;
-	if (ps->routed) {
-		nl_route_del(AF_INET, &ps->peer_ip, 32, c->tun_ifindex);
-		ps->routed = false;
-	}
-	addr_unlink(ps);
+	handoff_remove_v4(ps);
 }
 
 /* ---- Proxy LCP and Proxy Authen (RFC 2661 4.4.5): the LAC talked to the
@@ -1229,7 +1257,12 @@ static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
 	ppp_fsm_init(&ps->lcp, "LCP", PPP_LCP, &lcp_cb, NULL, c->loop, ps);
 	ppp_fsm_init(&ps->ipcp, "IPCP", PPP_IPCP, &ipcp_cb, NULL, c->loop, ps);
 	ppp_fsm_init(&ps->ipv6cp, "IPv6CP", PPP_IPV6CP, &ipv6cp_cb, NULL, c->loop, ps);
-	ppp_auth_init(&ps->auth, &auth_cb, NULL, c->loop, ps);
+	{
+		struct ppp_auth_conf ac = { .retry_ms = 3000, .max_tries = 10,
+					    .rechallenge_s = c->conf->chap_interval };
+
+		ppp_auth_init(&ps->auth, &auth_cb, &ac, c->loop, ps);
+	}
 	c->nsessions++;
 	ppp_fsm_up(&ps->lcp);
 	if (proxy_lcp(ps) && !ppp_fsm_proxy_open(&ps->lcp))
@@ -1408,8 +1441,14 @@ static void tun_readable(struct ev_loop *loop, int fd, uint32_t events, void *ar
 		} else {
 			continue;
 		}
-		if (!ps)
+		if (!ps && c->client_ps) {
+			/* A client with one call sends everything into it; with
+			 * several, the source address chose above. */
 			ps = c->client_ps;
+			if (proto == PPP_IP)
+				log_debug("tun: no call owns source %u.%u.%u.%u: sent on the last one",
+					  buf[16], buf[17], buf[18], buf[19]);
+		}
 		if (!ps || !ps->ls)
 			continue;
 		buf[0] = 0xff;

@@ -59,7 +59,8 @@ struct ppp_session {
 	struct ev_timer ra_timer;
 	unsigned int ra_sent;
 	/* hand-off */
-	bool in_dp;
+	bool in_dp;			/* the session is in the maps */
+	bool v4_up;			/* IPv4 installed: hash, route, map entry */
 	bool routed;
 	char user[AUTH_NAME_MAX];
 	uint64_t slow_rx, slow_tx;
