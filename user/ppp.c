@@ -162,9 +162,12 @@ static size_t opt_put(uint8_t *b, size_t off, size_t cap, uint8_t type, const vo
 	return off + 2 + vlen;
 }
 
-/* Walk options: 0 ok, -1 malformed (discard the packet). */
+/* Walk the options of a Configure packet; only after opts_valid() said
+ * every option length fits (>= 2, within len). */
 #define FOR_OPTS(p, len, o)                                                             \
 	for (const uint8_t *o = (p); o < (p) + (len); o += o[1])
+
+/* Option lengths: 0 ok, -1 malformed (the packet is discarded). */
 static int opts_valid(const uint8_t *p, size_t len)
 {
 	size_t off = 0;
