@@ -115,10 +115,21 @@ demo: all
 bench: all $(BENCH_BINS)
 	$(Q)scripts/bench.sh
 
+SYSCONFDIR ?= /etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DOCDIR     ?= $(PREFIX)/share/doc/l2tpx
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/l2tpx
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/l2tpx \
+		$(DESTDIR)$(SYSCONFDIR)/l2tpx $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 $(filter-out %/bench_xdp.bpf.o,$(BPF_OBJS)) $(DESTDIR)$(PREFIX)/lib/l2tpx/
+	install -m 0644 etc/l2tpxd.conf $(DESTDIR)$(DOCDIR)/l2tpxd.conf.example
+	test -e $(DESTDIR)$(SYSCONFDIR)/l2tpx/l2tpxd.conf || \
+		install -m 0600 etc/l2tpxd.conf $(DESTDIR)$(SYSCONFDIR)/l2tpx/l2tpxd.conf
+	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		-e 's|@DOCDIR@|$(DOCDIR)|g' etc/l2tpxd.service >$(DESTDIR)$(UNITDIR)/l2tpxd.service
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 
 format:
 	clang-format -i $(wildcard bpf/*.c bpf/lib/*.h include/*.h user/*.c user/*.h \
