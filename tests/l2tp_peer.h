@@ -52,7 +52,7 @@ struct fx {
 	struct l2tp_msg m;	/* the last message expect() parsed */
 	uint32_t rng;
 	int rnd_fixed;		/* -1: pseudo-random; else every byte is this */
-	int ups, downs, tdowns;
+	int ups, downs, tdowns, moves;
 	uint16_t up_sid, down_sid, tdown_tid;
 	const char *ctx;	/* table row, for failure messages */
 };
@@ -121,10 +121,18 @@ static inline void on_tunnel_down(struct l2tp_tunnel *t, void *arg)
 	f->tdown_tid = t->id;
 }
 
+static inline void on_tunnel_moved(struct l2tp_tunnel *t, void *arg)
+{
+	struct fx *f = arg;
+
+	f->moves++;
+}
+
 static const struct l2tp_session_ops sops = {
 	.up = on_up,
 	.down = on_down,
 	.tunnel_down = on_tunnel_down,
+	.tunnel_moved = on_tunnel_moved,
 };
 
 static inline struct udp_ep ep4(uint8_t a, uint8_t b, uint8_t c, uint8_t d, uint16_t port)

@@ -1732,10 +1732,13 @@ static void test_nat_rebind(void **state)
 	expect_none(f);
 	assert_int_equal(t->peer.port, 1701);
 	assert_int_equal(f->l.stats.rx_unknown_tunnel, 3);
+	assert_int_equal(f->moves, 0);
 
-	/* the next message in sequence from a new port: followed */
+	/* the next message in sequence from a new port: followed, and the
+	 * upper layer told so (the fast path follows it) */
 	send_type(f, &p, L2TP_MSG_HELLO, 0, 0);
 	assert_int_equal(t->peer.port, 4500);
+	assert_int_equal(f->moves, 1);
 	advance(f, f->conf.rdt.ack_delay_ms);
 	expect(f, &p, L2TP_MSG_ZLB);	/* to the new port */
 	assert_int_equal(f->m.hdr.nr, p.ns);

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The dataplane module (user/dp.c) on a private bpffs: load and pin,
+ * reopen from the pins, sessions with their addresses all or nothing, an
+ * address never owned twice, prefixes added and removed, the NAT
+ * rebinding update, counters, and unload. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <unistd.h>
+#include <errno.h>
+#include <arpa/inet.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "dp.h"
+#include "util.h"
+
+static char root[] = "/tmp/l2tpx-dp-XXXXXX";
+static char pins[64];
+
+static int setup(void **state)
+{
+	/* Mount and network namespaces of our own, a bpffs in them: nothing
+	 * leaks out, and unload looks at no interface but ours. */
+	if (unshare(CLONE_NEWNS | CLONE_NEWNET) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -1;
+	if (!mkdtemp(root) || mount("bpf", root, "bpf", 0, NULL))
+		return -1;
+	snprintf(pins, sizeof(pins), "%s/l2tpx", root);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	umount(root);
+	rmdir(root);
+	return 0;
+}
+
+static struct l2tpx_sess_key key(uint16_t t, uint16_t s)
+{
+	return (struct l2tpx_sess_key){ htons(t), htons(s) };
+}
+
+static struct l2tpx_session sess(void)
+{
+	struct l2tpx_session v = { 0 };
+
+	addr_parse("192.0.2.2", &v.local);
+	addr_parse("192.0.2.1", &v.peer);
+	v.local_port = v.peer_port = htons(1701);
+	v.peer_tunnel_id = htons(100);
+	v.peer_session_id = htons(200);
+	v.mtu = 1500;
+	return v;
+}
+
+static int count_cb(const struct dp_session_info *si, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void test_dp_lifecycle(void **state)
+{
+	struct dp_opts o = { .pin_dir = pins, .max_sessions = 1024 };
+	struct l2tpx_sess_key k1 = key(300, 400), k2 = key(301, 401);
+	struct l2tpx_session v = sess(), got;
+	struct dp_prefix p[3];
+	struct l2tpx_counter c[L2TPX_R_MAX];
+	struct dp *dp, *dp2;
+	int n;
+
+	assert_false(dp_pinned(&o));
+	assert_int_equal(dp_open(&dp, &o, false), -ENOENT);	/* nothing pinned, no load */
+	assert_int_equal(dp_open(&dp, &o, true), 0);
+	assert_true(dp_pinned(&o));
+
+	assert_int_equal(prefix_parse("198.51.100.10", &p[0]), 0);
+	assert_int_equal(prefix_parse("198.51.100.128/25", &p[1]), 0);
+	assert_int_equal(prefix_parse("2001:db8:100::/64", &p[2]), 0);
+	assert_int_equal(dp_session_add(dp, &k1, &v, p, 3), 0);
+	assert_int_equal(dp_session_add(dp, &k1, &v, p, 0), -EEXIST);
+	/* an address another session owns: refused, and nothing of the
+	 * second session is left behind */
+	v = sess();
+	assert_int_equal(dp_session_add(dp, &k2, &v, &p[0], 1), -EEXIST);
+	assert_int_equal(dp_session_get(dp, &k2, &got), -ENOENT);
+
+	/* a second opener (another process) sees the same maps */
+	assert_int_equal(dp_open(&dp2, &o, false), 0);
+	assert_int_equal(dp_session_get(dp2, &k1, &got), 0);
+	assert_int_equal(got.peer_tunnel_id, htons(100));
+
+	/* NAT rebinding: only the port changes */
+	assert_int_equal(dp_session_set_peer_port(dp2, &k1, htons(4500)), 0);
+	assert_int_equal(dp_session_get(dp, &k1, &got), 0);
+	assert_int_equal(got.peer_port, htons(4500));
+	assert_int_equal(got.peer_session_id, htons(200));
+	assert_int_equal(dp_session_set_peer_port(dp, &k2, htons(1)), -ENOENT);
+
+	/* prefixes come and go on an installed session */
+	struct dp_prefix extra;
+
+	assert_int_equal(prefix_parse("203.0.113.0/24", &extra), 0);
+	assert_int_equal(dp_prefix_add(dp, &k1, &extra), 0);
+	assert_int_equal(dp_prefix_add(dp, &k1, &extra), -EEXIST);
+	assert_int_equal(dp_prefix_add(dp, &k2, &extra), -ENOENT);	/* no such session */
+	assert_int_equal(dp_prefix_del(dp, &extra), 0);
+	assert_int_equal(dp_prefix_del(dp, &extra), -ENOENT);
+
+	n = 0;
+	assert_int_equal(dp_session_foreach(dp, count_cb, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(dp_reason_stats(dp, c), 0);
+	assert_int_equal(c[L2TPX_R_DECAP_FWD].packets, 0);
+	assert_string_equal(dp_reason_name(L2TPX_R_SPOOFED), "spoofed");
+
+	/* deleting the session takes its addresses with it */
+	assert_int_equal(dp_session_del(dp, &k1), 0);
+	v = sess();
+	assert_int_equal(dp_session_add(dp, &k2, &v, p, 3), 0);
+	assert_int_equal(dp_session_del(dp, &k2), 0);
+	assert_int_equal(dp_session_del(dp, &k2), -ENOENT);
+
+	dp_close(dp2);
+	assert_int_equal(dp_unload(dp), 0);
+	dp_close(dp);
+	assert_false(dp_pinned(&o));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dp_lifecycle),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
