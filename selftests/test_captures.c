@@ -19,7 +19,6 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +31,7 @@
 #include "l2tp_xdp.skel.h"
 #include "bpftest.h"
 #include "frames.h"
+#include "testdata.h"
 
 static struct {
 	struct l2tp_xdp_bpf *skel[2];	/* l2tp_port 1701, 6666 */
@@ -57,19 +57,12 @@ static int load_one(int i, uint16_t port)
 
 static int setup(void **state)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	const char *env = getenv("L2TPX_TESTDATA");
-
-	if (n <= 0)
+	if (!testdata_dir() || !repo_dir()) {
+		fprintf(stderr, "# ../shared/testdata not found (L2TPX_TESTDATA names it)\n");
 		return -1;
-	exe[n] = 0;
-	/* build/selftests/test_captures -> the repository */
-	snprintf(F.root, sizeof(F.root), "%.2000s", dirname(dirname(dirname(exe))));
-	if (env)
-		snprintf(F.data, sizeof(F.data), "%.2000s/captures", env);
-	else
-		snprintf(F.data, sizeof(F.data), "%s/../shared/testdata/captures", F.root);
+	}
+	snprintf(F.root, sizeof(F.root), "%.2000s", repo_dir());
+	snprintf(F.data, sizeof(F.data), "%.2000s/captures", testdata_dir());
 	if (bt_net_setup(&F.net) || load_one(0, 1701) || load_one(1, 6666))
 		return -1;
 	return 0;

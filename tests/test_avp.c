@@ -12,12 +12,12 @@
 #include <string.h>
 #include <limits.h>
 #include <unistd.h>
-#include <libgen.h>
 #include <json-c/json.h>
 #include <cmocka.h>
 
 #include "frames.h"
 #include "l2tp_avp.h"
+#include "vectors.h"
 
 #define check(c, name)                                                   \
 	do {                                                             \
@@ -27,105 +27,22 @@
 
 /* ---- test data ----------------------------------------------------------- */
 
-static char testdata[PATH_MAX];
-static json_object *vectors;
-
-/* ../shared/testdata from the repo root (where `make check` runs), or from
- * the binary's place in build/tests/, or $L2TPX_TESTDATA. */
-static int find_testdata(void)
-{
-	char exe[PATH_MAX], probe[PATH_MAX + 32];
-	const char *cands[3] = { getenv("L2TPX_TESTDATA"), "../shared/testdata", NULL };
-	ssize_t n;
-	int i;
-
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		static char rel[PATH_MAX + 32];
-
-		exe[n] = '\0';
-		snprintf(rel, sizeof(rel), "%s/../../../shared/testdata", dirname(exe));
-		cands[2] = rel;
-	}
-	for (i = 0; i < 3; i++) {
-		if (!cands[i])
-			continue;
-		snprintf(probe, sizeof(probe), "%s/vectors.json", cands[i]);
-		if (access(probe, R_OK) == 0) {
-			snprintf(testdata, sizeof(testdata), "%s", cands[i]);
-			return 0;
-		}
-	}
-	return -1;
-}
-
 static int group_setup(void **state)
 {
-	char path[PATH_MAX + 32];
-
-	if (find_testdata() < 0) {
-		fprintf(stderr, "# ../shared/testdata not found\n");
-		return -1;
-	}
-	snprintf(path, sizeof(path), "%s/vectors.json", testdata);
-	vectors = json_object_from_file(path);
-	return vectors ? 0 : -1;
+	return vectors_load();
 }
 
 static int group_teardown(void **state)
 {
-	json_object_put(vectors);
+	vectors_free();
 	return 0;
-}
-
-static json_object *vec(const char *id)
-{
-	json_object *arr, *e, *v;
-	size_t i;
-
-	assert_true(json_object_object_get_ex(vectors, "vectors", &arr));
-	for (i = 0; i < json_object_array_length(arr); i++) {
-		e = json_object_array_get_idx(arr, i);
-		if (json_object_object_get_ex(e, "id", &v) &&
-		    !strcmp(json_object_get_string(v), id))
-			return e;
-	}
-	fail_msg("vector %s not in vectors.json", id);
-	return NULL;
-}
-
-static const char *vstr(json_object *e, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(e, key, &v))
-		fail_msg("vector field %s missing", key);
-	return json_object_get_string(v);
-}
-
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-	size_t n = strlen(hex) / 2, i;
-	unsigned x;
-
-	assert_true(n <= cap);
-	for (i = 0; i < n; i++) {
-		assert_int_equal(sscanf(hex + 2 * i, "%2x", &x), 1);
-		out[i] = (uint8_t)x;
-	}
-	return n;
-}
-
-static size_t vhex(json_object *e, const char *key, uint8_t *out, size_t cap)
-{
-	return unhex(vstr(e, key), out, cap);
 }
 
 static void load_capture(const char *name, struct capture *c)
 {
 	char path[PATH_MAX + 64];
 
-	snprintf(path, sizeof(path), "%s/captures/%s", testdata, name);
+	snprintf(path, sizeof(path), "%s/captures/%s", testdata_dir(), name);
 	assert_int_equal(capture_read(path, c), 0);
 }
 
