@@ -180,7 +180,57 @@ static int opts_valid(const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* The answer to a Configure-Request from what a protocol collected: Reject
+ * when anything was rejected, else Nak (a Reject under Max-Failure), else
+ * Ack with the request as it came (RFC 1661 5.2-5.4). */
+static int conf_verdict(const uint8_t *req, size_t len, const uint8_t *nakb, size_t nak,
+			const uint8_t *rejb, size_t rej, int reject_only, uint8_t *out,
+			size_t cap, size_t *out_len)
+{
+	const uint8_t *body = req;
+	size_t n = len;
+	int code = PPP_CONF_ACK;
+
+	if (rej)
+		body = rejb, n = rej, code = PPP_CONF_REJ;
+	else if (nak)
+		body = nakb, n = nak, code = reject_only ? PPP_CONF_REJ : PPP_CONF_NAK;
+	if (n > cap)
+		return -1;
+	memcpy(out, body, n);
+	*out_len = n;
+	return code;
+}
+
 /* ---- LCP ---- */
+
+/* What an LCP option list (already validated) asks for. */
+struct lcp_opts {
+	uint16_t mru;		/* 0 when absent */
+	uint32_t magic;
+	bool acfc, pfc;
+	uint16_t auth;		/* 0 when absent */
+	uint8_t alg;
+};
+
+static void lcp_opts_read(const uint8_t *p, size_t len, struct lcp_opts *lo)
+{
+	memset(lo, 0, sizeof(*lo));
+	FOR_OPTS(p, len, o) {
+		if (o[0] == LCP_MRU && o[1] == 4)
+			lo->mru = o[2] << 8 | o[3];
+		else if (o[0] == LCP_MAGIC && o[1] == 6)
+			lo->magic = (uint32_t)o[2] << 24 | o[3] << 16 | o[4] << 8 | o[5];
+		else if (o[0] == LCP_ACFC)
+			lo->acfc = true;
+		else if (o[0] == LCP_PFC)
+			lo->pfc = true;
+		else if (o[0] == LCP_AUTH && o[1] >= 4) {
+			lo->auth = o[2] << 8 | o[3];
+			lo->alg = o[1] > 4 ? o[4] : 0;
+		}
+	}
+}
 
 static uint16_t max_mru(const struct ppp_ctx *c)
 {
@@ -229,6 +279,8 @@ static int lcp_recv_req(struct ppp_fsm *f, const uint8_t *p, size_t len, uint8_t
 	struct ppp_session *ps = f->arg;
 	size_t nak = 0, rej = 0;
 	uint8_t nakb[256], rejb[256];
+	struct lcp_opts lo;
+	int verdict;
 
 	if (opts_valid(p, len))
 		return -1;
@@ -303,40 +355,20 @@ reject:
 			break;
 		}
 	}
-	if (rej) {
-		memcpy(out, rejb, rej < cap ? rej : cap);
-		*out_len = rej;
-		return PPP_CONF_REJ;
-	}
-	if (nak) {
-		if (reject_only) {
-			/* Max-Failure: what we nak'ed we now reject. */
-			memcpy(out, nakb, nak < cap ? nak : cap);
-			*out_len = nak;
-			return PPP_CONF_REJ;
-		}
-		memcpy(out, nakb, nak < cap ? nak : cap);
-		*out_len = nak;
-		return PPP_CONF_NAK;
-	}
+	verdict = conf_verdict(p, len, nakb, nak, rejb, rej, reject_only, out, cap, out_len);
+	if (verdict != PPP_CONF_ACK)
+		return verdict;
 	/* Acked: take what the peer asked for. */
-	ps->peer_acfc = ps->peer_pfc = false;
-	FOR_OPTS(p, len, o) {
-		if (o[0] == LCP_MRU)
-			ps->peer_mru = o[2] << 8 | o[3];
-		else if (o[0] == LCP_MAGIC)
-			ps->peer_magic = ntohl(*(uint32_t *)(o + 2));
-		else if (o[0] == LCP_PFC)
-			ps->peer_pfc = true;
-		else if (o[0] == LCP_ACFC)
-			ps->peer_acfc = true;
-		else if (o[0] == LCP_AUTH) {
-			ps->peer_auth_proto = o[2] << 8 | o[3];
-			ps->peer_auth_alg = o[1] > 4 ? o[4] : 0;
-		}
+	lcp_opts_read(p, len, &lo);
+	if (lo.mru)
+		ps->peer_mru = lo.mru;
+	ps->peer_magic = lo.magic;
+	ps->peer_acfc = lo.acfc;
+	ps->peer_pfc = lo.pfc;
+	if (lo.auth) {
+		ps->peer_auth_proto = lo.auth;
+		ps->peer_auth_alg = lo.alg;
 	}
-	memcpy(out, p, len < cap ? len : cap);
-	*out_len = len;
 	return PPP_CONF_ACK;
 }
 
@@ -681,23 +713,7 @@ reject:
 		if (!has_addr && !assign_peer_ip(ps))
 			nak = opt_put(nakb, nak, sizeof(nakb), IPCP_ADDR, &ps->peer_ip, 4);
 	}
-	if (rej || (nak && reject_only)) {
-		if (!rej) {
-			memcpy(rejb, nakb, nak);
-			rej = nak;
-		}
-		memcpy(out, rejb, rej < cap ? rej : cap);
-		*out_len = rej;
-		return PPP_CONF_REJ;
-	}
-	if (nak) {
-		memcpy(out, nakb, nak < cap ? nak : cap);
-		*out_len = nak;
-		return PPP_CONF_NAK;
-	}
-	memcpy(out, p, len < cap ? len : cap);
-	*out_len = len;
-	return PPP_CONF_ACK;
+	return conf_verdict(p, len, nakb, nak, rejb, rej, reject_only, out, cap, out_len);
 }
 
 static int ipcp_recv_ack(struct ppp_fsm *f, const uint8_t *p, size_t len)
@@ -893,23 +909,7 @@ static int ipv6cp_recv_req(struct ppp_fsm *f, const uint8_t *p, size_t len, uint
 			rej = opt_put(rejb, rej, sizeof(rejb), o[0], o + 2, o[1] - 2);
 		}
 	}
-	if (rej || (nak && reject_only)) {
-		if (!rej) {
-			memcpy(rejb, nakb, nak);
-			rej = nak;
-		}
-		memcpy(out, rejb, rej < cap ? rej : cap);
-		*out_len = rej;
-		return PPP_CONF_REJ;
-	}
-	if (nak) {
-		memcpy(out, nakb, nak < cap ? nak : cap);
-		*out_len = nak;
-		return PPP_CONF_NAK;
-	}
-	memcpy(out, p, len < cap ? len : cap);
-	*out_len = len;
-	return PPP_CONF_ACK;
+	return conf_verdict(p, len, nakb, nak, rejb, rej, reject_only, out, cap, out_len);
 }
 
 static int ipv6cp_recv_nak(struct ppp_fsm *f, const uint8_t *p, size_t len)
@@ -1132,28 +1132,6 @@ static void handoff_remove(struct ppp_session *ps)
  * client first; with proxy_lcp on we take its result instead of starting
  * over. ---- */
 
-static int proxy_options(const struct l2tp_bytes *b, uint16_t *mru, uint32_t *magic, bool *acfc,
-			 bool *pfc, uint16_t *auth, uint8_t *alg)
-{
-	if (!b->len || opts_valid(b->p, b->len))
-		return -1;
-	FOR_OPTS(b->p, b->len, o) {
-		if (o[0] == LCP_MRU && o[1] == 4)
-			*mru = o[2] << 8 | o[3];
-		else if (o[0] == LCP_MAGIC && o[1] == 6)
-			*magic = (uint32_t)o[2] << 24 | o[3] << 16 | o[4] << 8 | o[5];
-		else if (o[0] == LCP_ACFC && acfc)
-			*acfc = true;
-		else if (o[0] == LCP_PFC && pfc)
-			*pfc = true;
-		else if (o[0] == LCP_AUTH && o[1] >= 4 && auth) {
-			*auth = o[2] << 8 | o[3];
-			*alg = o[1] > 4 ? o[4] : 0;
-		}
-	}
-	return 0;
-}
-
 /* The proxied CHAP-MD5 or PAP exchange, checked against our secrets. */
 static int proxy_authen(struct ppp_session *ps)
 {
@@ -1188,31 +1166,31 @@ static int proxy_authen(struct ppp_session *ps)
 static bool proxy_lcp(struct ppp_session *ps)
 {
 	const struct l2tp_session *s = ps->ls;
-	uint16_t mru = 0, auth = 0, pmru = 1500;
-	uint32_t magic = 0, pmagic = 0;
-	uint8_t alg = 0;
-	bool acfc = false, pfc = false;
+	struct lcp_opts ours, theirs;
 
 	if (!ps->ctx->conf->proxy_lcp || ps->client || !s->last_tx_confreq.len ||
 	    !s->last_rx_confreq.len)
 		return false;
-	/* Ours: what the LAC asked the client, in our name. */
-	if (proxy_options(&s->last_tx_confreq, &mru, &magic, NULL, NULL, &auth, &alg) ||
-	    proxy_options(&s->last_rx_confreq, &pmru, &pmagic, &acfc, &pfc, NULL, NULL)) {
+	if (opts_valid(s->last_tx_confreq.p, s->last_tx_confreq.len) ||
+	    opts_valid(s->last_rx_confreq.p, s->last_rx_confreq.len)) {
 		plog(LOG_WARNING, ps, "Proxy LCP malformed: negotiating LCP ourselves");
 		return false;
 	}
-	ps->mru = mru;
-	ps->magic = magic;
-	ps->auth_proto = auth;
-	ps->auth_alg = alg;
-	ps->peer_mru = pmru;
-	ps->peer_magic = pmagic;
-	ps->peer_acfc = acfc;
-	ps->peer_pfc = pfc;
+	/* Ours: what the LAC asked the client, in our name; the peer's: what
+	 * the client asked the LAC. */
+	lcp_opts_read(s->last_tx_confreq.p, s->last_tx_confreq.len, &ours);
+	lcp_opts_read(s->last_rx_confreq.p, s->last_rx_confreq.len, &theirs);
+	ps->mru = ours.mru;
+	ps->magic = ours.magic;
+	ps->auth_proto = ours.auth;
+	ps->auth_alg = ours.alg;
+	ps->peer_mru = theirs.mru ? theirs.mru : 1500;
+	ps->peer_magic = theirs.magic;
+	ps->peer_acfc = theirs.acfc;
+	ps->peer_pfc = theirs.pfc;
 	ps->proxied = true;
 	ps->proxy_auth = proxy_authen(ps);
-	plog(LOG_INFO, ps, "LCP from the LAC's proxy (mru %u, auth 0x%04x)", mru, auth);
+	plog(LOG_INFO, ps, "LCP from the LAC's proxy (mru %u, auth 0x%04x)", ours.mru, ours.auth);
 	return true;
 }
 
