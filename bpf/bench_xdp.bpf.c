@@ -92,33 +92,11 @@ int bench_core(struct xdp_md *ctx)
 
 /* l2tpx_parse_only counts nothing (its cost is the point); this is the same
  * parse with its reason counted, run on the parse-only row's frame to prove
- * which way the timed parse went ("decap-local" is parse-only's success).
- * It repeats the few lines of l2tpx_xdp() around the shared workers, since
- * l2tpx_xdp() does not hand its reason out: keep the two alike. */
+ * which way the timed parse went ("decap-local" is parse-only's success). */
 SEC("xdp")
 int bench_parse_probe(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
-	struct cursor c = { .pos = data, .end = data_end };
-	__u32 reason = L2TPX_R_NOT_IP;
-	struct ethhdr *eth;
-	__be16 proto;
-	int act = XDP_PASS;
-
-	proto = parse_eth(&c, &eth);
-	if (!proto) {
-		reason = L2TPX_R_MALFORMED;
-		act = XDP_DROP;
-	} else if (proto == bpf_htons(ETH_P_IP) || proto == bpf_htons(ETH_P_IPV6)) {
-		act = xdp_decap(ctx, &c, proto, &reason, 1);
-		if (act == NOT_MINE) {
-			act = XDP_PASS;
-			reason = L2TPX_R_NOT_L2TP;
-		}
-	}
-	count_reason(reason, data_end - data);
-	return act;
+	return l2tpx_xdp_counted(ctx, 1, 0, 1, 1);
 }
 
 /* Reference: the FIB lookup toward the peer of the session bench_fib_key
