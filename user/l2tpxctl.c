@@ -439,11 +439,7 @@ static int show_one(const struct dp_session_info *si, void *arg)
 	return 0;
 }
 
-/* Data-plane sessions by key, to merge into the daemon's calls. */
-struct dp_list {
-	json_object *arr;	/* show_one() objects */
-};
-
+/* A session of a show_one() array by key, to merge into the daemon's calls. */
 static json_object *dp_find(json_object *arr, int64_t tunnel, int64_t session)
 {
 	for (size_t i = 0; arr && i < json_object_array_length(arr); i++) {
