@@ -87,7 +87,13 @@ $(BUILD)/selftests/%: selftests/%.c $(SELF_LIB) $(wildcard selftests/lib/*.h) $(
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Iselftests/lib -o $@ $< $(SELF_LIB) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
 
-BENCH_BINS := $(BUILD)/bench/prog_cost
+BENCH_BINS := $(BUILD)/bench/prog_cost $(BUILD)/bench/trafgen
+
+# trafgen installs sessions through dp.c and builds frames with the selftests' builder.
+$(BUILD)/bench/trafgen: bench/trafgen.c $(SKELS) include/l2tpx.h $(LIB) $(SELF_LIB)
+	$(call msg,BENCH,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Iselftests/lib -o $@ $< selftests/lib/frames.c $(LIB) $(PKG_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(SKELS) include/l2tpx.h
 	$(call msg,BENCH,$@)
@@ -123,7 +129,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/l2tpx \
 		$(DESTDIR)$(SYSCONFDIR)/l2tpx $(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0644 $(filter-out %/bench_xdp.bpf.o,$(BPF_OBJS)) $(DESTDIR)$(PREFIX)/lib/l2tpx/
+	install -m 0644 $(filter-out %/bench_xdp.bpf.o %/bench_trafgen.bpf.o,$(BPF_OBJS)) $(DESTDIR)$(PREFIX)/lib/l2tpx/
 	install -m 0644 etc/l2tpxd.conf $(DESTDIR)$(DOCDIR)/l2tpxd.conf.example
 	test -e $(DESTDIR)$(SYSCONFDIR)/l2tpx/l2tpxd.conf || \
 		install -m 0600 etc/l2tpxd.conf $(DESTDIR)$(SYSCONFDIR)/l2tpx/l2tpxd.conf

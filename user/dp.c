@@ -646,6 +646,118 @@ unwind:
 	return err;
 }
 
+/* Map writes per batch call: bounds the buffers (the per-CPU zeroes are
+ * ncpus x 48 bytes per session). */
+#define DP_BATCH	8192
+
+static int batch_update(int fd, const void *keys, const void *vals, __u32 n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	__u32 cnt = n;
+
+	if (bpf_map_update_batch(fd, keys, vals, &cnt, &o))
+		return -errno;
+	return cnt == n ? 0 : -EIO;
+}
+
+int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
+			 struct l2tpx_session *vals, const struct dp_prefix *pfx, __u32 n,
+			 __u32 *done)
+{
+	__u8 (*akeys)[16] = NULL;
+	struct l2tpx_sess_stats *zero = NULL;
+	struct l2tpx_session old;
+	struct l2tpx_dst *dsts = NULL;
+	__u32 *slots = NULL, i, b, cnt;
+	int err = 0, m;
+
+	*done = 0;
+	for (i = 0; i < n; i++) {
+		if (!bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], &keys[i], &old))
+			return -EEXIST;
+		if (!pfx)
+			continue;
+		if (!((pfx[i].family == AF_INET && pfx[i].len == 32) ||
+		      (pfx[i].family == AF_INET6 && pfx[i].len == 128)))
+			return -EINVAL;	/* prefixes: dp_prefix_add, one at a time */
+		/* A batch write overwrites: refuse addresses someone owns. */
+		if (!bpf_map_lookup_elem(dp->map_fd[pfx[i].family == AF_INET ? M_DST4 : M_DST6],
+					 pfx[i].addr, &old))
+			return -EEXIST;
+	}
+	err = slots_build(dp);
+	if (err)
+		return err;
+	zero = calloc((size_t)DP_BATCH * dp->ncpus, sizeof(*zero));
+	slots = calloc(DP_BATCH, sizeof(*slots));
+	dsts = calloc(DP_BATCH, sizeof(*dsts));
+	akeys = calloc(DP_BATCH, sizeof(*akeys));
+	if (!zero || !slots || !dsts || !akeys) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (b = 0; b < n; b += cnt) {
+		cnt = n - b < DP_BATCH ? n - b : DP_BATCH;
+		for (i = 0; i < cnt; i++) {
+			err = slot_alloc(dp, &vals[b + i].stats_idx);
+			if (err) {
+				while (i--)
+					slot_free(dp, vals[b + i].stats_idx);
+				goto out;
+			}
+			slots[i] = vals[b + i].stats_idx;
+		}
+		/* Stats first, then sessions, then addresses: encap never
+		 * finds an address whose session is missing. */
+		err = batch_update(dp->map_fd[M_SSTATS], slots, zero, cnt);
+		if (!err)
+			err = batch_update(dp->map_fd[M_SESSIONS], &keys[b], &vals[b], cnt);
+		if (!err && pfx) {
+			/* One map per batch call: the address keys are split by family. */
+			for (int fam = 0; fam < 2 && !err; fam++) {
+				__u32 k = 0;
+
+				for (i = 0; i < cnt; i++) {
+					const struct dp_prefix *p = &pfx[b + i];
+
+					if ((p->family == AF_INET6) != fam)
+						continue;
+					memcpy(akeys[k], p->addr, 16);
+					dsts[k].key = keys[b + i];
+					k++;
+				}
+				if (!k)
+					continue;
+				m = fam ? M_DST6 : M_DST4;
+				if (!fam) {
+					/* IPv4 keys are 4 bytes: pack them. */
+					for (i = 0; i < k; i++)
+						memmove((__u8 *)akeys + 4 * i, akeys[i], 4);
+				}
+				err = batch_update(dp->map_fd[m], akeys, dsts, k);
+			}
+		}
+		if (err) {
+			log_warnx("dp: batch install stopped after %u sessions: %s", *done,
+				  strerror(-err));
+			for (i = 0; i < cnt; i++) {
+				if (pfx)
+					prefix_del(dp, &pfx[b + i]);
+				bpf_map_delete_elem(dp->map_fd[M_SESSIONS], &keys[b + i]);
+				slot_free(dp, vals[b + i].stats_idx);
+			}
+			goto out;
+		}
+		*done += cnt;
+	}
+out:
+	free(akeys);
+	free(dsts);
+	free(slots);
+	free(zero);
+	return err;
+}
+
 int dp_prefix_add(struct dp *dp, const struct l2tpx_sess_key *key, const struct dp_prefix *pfx)
 {
 	struct l2tpx_dst dst = { .key = *key };

@@ -44,6 +44,14 @@ struct dp_prefix {
  * addresses; all or nothing. */
 int dp_session_add(struct dp *dp, const struct l2tpx_sess_key *key,
 		   struct l2tpx_session *val, const struct dp_prefix *pfx, int npfx);
+/* Install n new sessions at once with batched map writes (bulk loads and
+ * benchmarks): vals[i] under keys[i], with the one host address pfx[i] when
+ * pfx is not NULL.  Keys already present are refused (-EEXIST) before
+ * anything is written.  Not atomic across sessions: *done says how many are
+ * fully installed when it fails. */
+int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
+			 struct l2tpx_session *vals, const struct dp_prefix *pfx, __u32 n,
+			 __u32 *done);
 /* One more address or prefix for an installed session, or one less. */
 int dp_prefix_add(struct dp *dp, const struct l2tpx_sess_key *key, const struct dp_prefix *pfx);
 int dp_prefix_del(struct dp *dp, const struct dp_prefix *pfx);
