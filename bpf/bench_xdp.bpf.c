@@ -96,7 +96,7 @@ int bench_core(struct xdp_md *ctx)
 SEC("xdp")
 int bench_parse_probe(struct xdp_md *ctx)
 {
-	return l2tpx_xdp_counted(ctx, 1, 0, 1, 1);
+	return l2tpx_xdp_counted(ctx, 1, 0, 1, 1, 0);
 }
 
 /* Reference: the FIB lookup toward the peer of the session bench_fib_key

@@ -30,8 +30,15 @@
 #define NEXTHDR_DEST	60
 #define IP_MF_OFFSET	0x3fff
 
-/* Runtime knob, set through the skeleton before load. */
+/* Runtime knobs, set through the skeleton before load. */
 const volatile __u16 l2tp_port = L2TPX_DEFAULT_PORT;
+/* Spread decap over this many CPUs (0: off).  All sessions of a tunnel share
+ * one outer 5-tuple, so RSS puts a whole tunnel on one RX queue and one CPU;
+ * with spreading, the uplink program only parses and looks the session up,
+ * then hands the frame through the l2tpx_cpus cpumap to the CPU its session
+ * hashes to, where l2tpx_uplink_cpu decapsulates and forwards it.  One
+ * session always lands on one CPU, so its packets stay in order. */
+const volatile __u32 spread_cpus;
 
 /* Returned by a worker when the frame is not its business. */
 #define NOT_MINE	(-1)
@@ -367,8 +374,14 @@ int l2tpx_decap_tail(struct xdp_md *ctx, struct l2tpx_session *s, __u32 key,
 	return VERDICT(reason, bpf_redirect_map(&l2tpx_txports, fib.ifindex, 0));
 }
 
+/* The CPU a session's decap runs on: a multiplicative hash of its ids. */
+static __always_inline __u32 spread_cpu(__u32 key)
+{
+	return ((key * 0x9e3779b1u) >> 16) % spread_cpus;
+}
+
 static __always_inline int xdp_decap(struct xdp_md *ctx, struct cursor *c, __be16 proto,
-				     __u32 *reason, int parse_only)
+				     __u32 *reason, int parse_only, int spread)
 {
 	struct decap_pkt pkt = {};
 	struct l2tpx_sess_stats *st;
@@ -384,6 +397,14 @@ static __always_inline int xdp_decap(struct xdp_md *ctx, struct cursor *c, __be1
 	if (parse_only) {
 		*reason = L2TPX_R_DECAP_LOCAL;
 		return XDP_PASS;
+	}
+	if (spread && spread_cpus) {
+		/* XDP_PASS when the CPU has no entry: decap here instead. */
+		act = bpf_redirect_map(&l2tpx_cpus, spread_cpu(*(__u32 *)&pkt.key), XDP_PASS);
+		if (act == XDP_REDIRECT) {
+			*reason = L2TPX_R_CPU_SPREAD;
+			return act;
+		}
 	}
 	v = l2tpx_decap_tail(ctx, pkt.s, *(__u32 *)&pkt.key, pkt.inner - data,
 			     pkt.inner_len | ((__u32)pkt.v6 << 31));
@@ -511,7 +532,7 @@ static __always_inline int xdp_encap(struct xdp_md *ctx, struct cursor *c, __be1
 /* count: add the outcome to l2tpx_reasons (the parse-only reference does
  * not, so that it times the parse alone; the bench probe does). */
 static __always_inline int l2tpx_xdp_counted(struct xdp_md *ctx, int decap, int encap,
-					     int parse_only, int count)
+					     int parse_only, int count, int spread)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -531,7 +552,7 @@ static __always_inline int l2tpx_xdp_counted(struct xdp_md *ctx, int decap, int 
 	if (proto != bpf_htons(ETH_P_IP) && proto != bpf_htons(ETH_P_IPV6))
 		goto out;
 	if (decap) {
-		act = xdp_decap(ctx, &c, proto, &reason, parse_only);
+		act = xdp_decap(ctx, &c, proto, &reason, parse_only, spread);
 		if (act != NOT_MINE)
 			goto out;
 		act = XDP_PASS;
@@ -547,7 +568,7 @@ out:
 
 static __always_inline int l2tpx_xdp(struct xdp_md *ctx, int decap, int encap, int parse_only)
 {
-	return l2tpx_xdp_counted(ctx, decap, encap, parse_only, !parse_only);
+	return l2tpx_xdp_counted(ctx, decap, encap, parse_only, !parse_only, 1);
 }
 
 SEC("xdp")
@@ -566,6 +587,14 @@ SEC("xdp")
 int l2tpx_both(struct xdp_md *ctx)
 {
 	return l2tpx_xdp(ctx, 1, 1, 0);
+}
+
+/* The second stage of a spread uplink (see spread_cpus): runs on the CPU
+ * the first stage chose, from the cpumap, and decapsulates there. */
+SEC("xdp/cpumap")
+int l2tpx_uplink_cpu(struct xdp_md *ctx)
+{
+	return l2tpx_xdp_counted(ctx, 1, 0, 0, 1, 0);
 }
 
 /* Benchmark reference: the decap parse and session lookup, nothing else. */

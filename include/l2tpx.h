@@ -15,6 +15,8 @@
 #define L2TPX_MAX_TXPORTS	256	/* interfaces XDP may redirect to */
 #define L2TPX_MAX_OFFSET	64	/* largest L2TP Offset Size the fast path skips */
 #define L2TPX_MAX_VLANS		2
+#define L2TPX_MAX_CPUS		256	/* largest CPU a spread uplink hands decap to */
+#define L2TPX_SPREAD_QSIZE	2048	/* cpumap queue per CPU (frames) */
 
 /* Map names as they appear pinned under L2TPX_PIN_DIR. */
 #define L2TPX_MAP_SESSIONS	"l2tpx_sessions"
@@ -25,6 +27,7 @@
 #define L2TPX_MAP_REASONS	"l2tpx_reasons"
 #define L2TPX_MAP_SSTATS	"l2tpx_sstats"
 #define L2TPX_MAP_TXPORTS	"l2tpx_txports"
+#define L2TPX_MAP_CPUS		"l2tpx_cpus"
 
 /* ---- wire constants ---------------------------------------------------- */
 
@@ -130,6 +133,7 @@ struct l2tpx_counter {
 	X(DECAP_FIB_OTHER,	"decap-fib-other",	"decapsulated, FIB said unreachable/frag-needed: passed up")	\
 	X(ENCAP_FWD,		"encap-fwd",		"encapsulated and redirected (XDP)")	\
 	X(TC_ENCAP_FWD,		"tc-encap-fwd",		"encapsulated and redirected (TC)")	\
+	X(CPU_SPREAD,		"cpu-spread",		"data of a known session handed to its CPU (cpumap); counted again there")	\
 	/* passed untouched */							\
 	X(NOT_IP,		"not-ip",		"not IPv4/IPv6: passed")		\
 	X(NOT_L2TP,		"not-l2tp",		"not UDP to the L2TP port: passed")	\

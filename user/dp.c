@@ -128,6 +128,8 @@ static void unpin_all(struct dp *dp)
 		pin_path(dp, map_pin[i], path, sizeof(path));
 		unlink(path);
 	}
+	pin_path(dp, L2TPX_MAP_CPUS, path, sizeof(path));
+	unlink(path);
 	rmdir(dp->pin_dir);
 }
 
@@ -142,6 +144,7 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	struct bpf_map *m, *tm;
 	char path[PATH_MAX];
 	__u32 max = o && o->max_sessions ? o->max_sessions : L2TPX_MAX_SESSIONS;
+	__u32 spread = o ? o->spread_cpus : 0;
 	int err, fd;
 
 	if (mkdir(dp->pin_dir, 0700) && errno != EEXIST) {
@@ -161,6 +164,13 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	bpf_map__set_max_entries(xs->maps.l2tpx_dst4, max);
 	bpf_map__set_max_entries(xs->maps.l2tpx_dst6, max);
 	bpf_map__set_max_entries(xs->maps.l2tpx_sstats, max);
+	if (spread > (__u32)dp->ncpus)
+		spread = dp->ncpus;
+	if (spread > L2TPX_MAX_CPUS)
+		spread = L2TPX_MAX_CPUS;
+	xs->rodata->spread_cpus = spread;
+	bpf_map__set_max_entries(xs->maps.l2tpx_cpus, dp->ncpus < L2TPX_MAX_CPUS ?
+				 dp->ncpus : L2TPX_MAX_CPUS);
 	bpf_object__for_each_map(m, xs->obj) {
 		if (bpf_map__is_internal(m))
 			continue;
@@ -192,6 +202,19 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	err = l2tp_tc_bpf__load(ts);
 	if (err)
 		goto fail_load;
+	/* Spreading: every CPU decap may go to gets the second stage. */
+	for (__u32 cpu = 0; cpu < spread; cpu++) {
+		struct bpf_cpumap_val cv = {
+			.qsize = L2TPX_SPREAD_QSIZE,
+			.bpf_prog.fd = bpf_program__fd(xs->progs.l2tpx_uplink_cpu),
+		};
+
+		if (bpf_map_update_elem(bpf_map__fd(xs->maps.l2tpx_cpus), &cpu, &cv, 0)) {
+			err = -errno;
+			log_warn("dp: cpumap entry for CPU %u (spread-cpus %u)", cpu, spread);
+			goto out;
+		}
+	}
 
 	progs[P_UPLINK] = xs->progs.l2tpx_uplink;
 	progs[P_CORE] = xs->progs.l2tpx_core;
@@ -207,6 +230,8 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	}
 	log_info("dp: loaded and pinned under %s (port %u, %u sessions)", dp->pin_dir,
 		 xs->rodata->l2tp_port, bpf_map__max_entries(xs->maps.l2tpx_sessions));
+	if (spread)
+		log_info("dp: uplink decap spread over %u CPUs by session", spread);
 	goto out;
 fail_load:
 	log_warnx("loading the BPF programs failed (%s); run with -v for the verifier "

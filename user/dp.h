@@ -15,6 +15,8 @@ struct dp_opts {
 	const char *pin_dir;	/* default L2TPX_PIN_DIR */
 	__u16 port;		/* L2TP UDP port, used when loading; default 1701 */
 	__u32 max_sessions;	/* used when loading; default L2TPX_MAX_SESSIONS */
+	__u32 spread_cpus;	/* used when loading: spread uplink decap over this
+				 * many CPUs by session (cpumap); 0 = off */
 };
 
 enum dp_role { DP_UPLINK, DP_CORE, DP_BOTH };

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 		"usage: l2tpxctl [-j] [-v] [-d PINDIR] [-s SOCKET] COMMAND\n"
 		"  tunnel show | tunnel add ADDR [port P] | tunnel del ID   (daemon)\n"
 		"  stats daemon                                             (daemon)\n"
-		"  load [port N] [max-sessions N]\n"
+		"  load [port N] [max-sessions N] [spread-cpus N]\n"
 		"  attach DEV uplink|core|both [skb]\n"
 		"  detach DEV\n"
 		"  attach-tc DEV\n"
@@ -74,6 +74,9 @@ static int cmd_load(int argc, char **argv)
 		else if (!strcmp(argv[i], "max-sessions") &&
 			 !num_parse(argv[i + 1], 1, 1 << 24, &v))
 			opts.max_sessions = v;
+		else if (!strcmp(argv[i], "spread-cpus") &&
+			 !num_parse(argv[i + 1], 0, L2TPX_MAX_CPUS, &v))
+			opts.spread_cpus = v;
 		else
 			return die_usage("bad load option %s", argv[i]);
 	}

@@ -79,4 +79,14 @@ struct {
 	__type(value, __u32);
 } l2tpx_txports SEC(".maps");
 
+/* CPU -> {queue size, second-stage program l2tpx_uplink_cpu}; written by
+ * dp at load when the uplink spreads decap over CPUs (dp_opts.spread_cpus),
+ * empty otherwise; dp sizes it to the possible CPUs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CPUMAP);
+	__uint(max_entries, L2TPX_MAX_CPUS);
+	__type(key, __u32);
+	__type(value, struct bpf_cpumap_val);
+} l2tpx_cpus SEC(".maps");
+
 #endif
