@@ -18,7 +18,8 @@
  * Attachments made by sink and fwd stay after trafgen exits.
  *
  * Session i (0-based) is tunnel 1 + i / 50000, session 1 + i % 50000, owns
- * the subscriber address <prefix6>::(i + 1), and is reached from --peer. */
+ * the subscriber address <prefix6>::(i + 1), and is reached from --peer;
+ * session 0 also owns --addr4. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -72,7 +73,7 @@ static void usage(void)
 		"usage: trafgen gen IF -m ip4|ip6|l2tp [-s INNER_BYTES] [-n SESSIONS] [-t SECONDS]\n"
 		"               [-c CPU] --smac MAC --dmac MAC --src A --dst A [--isrc A --idst A]\n"
 		"       trafgen sink IF | count IF | fwd IF... | detach IF...\n"
-		"       trafgen install -n SESSIONS --local A --peer A [--prefix6 P] [--max]\n");
+		"       trafgen install -n SESSIONS --local A --peer A [--prefix6 P] [--addr4 A]\n");
 	exit(2);
 }
 
@@ -329,8 +330,9 @@ static int cmd_detach(int argc, char **argv)
 static int cmd_install(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{ "local", 1, 0, 'l' }, { "peer", 1, 0, 'p' }, { "prefix6", 1, 0, 'x' }, { 0 } };
-	const char *local = NULL, *peer = NULL, *prefix6 = "2001:db8:100::";
+		{ "local", 1, 0, 'l' }, { "peer", 1, 0, 'p' }, { "prefix6", 1, 0, 'x' },
+		{ "addr4", 1, 0, '4' }, { 0 } };
+	const char *local = NULL, *peer = NULL, *prefix6 = "2001:db8:100::", *addr4 = NULL;
 	struct l2tpx_sess_key *keys;
 	struct l2tpx_session *vals;
 	struct dp_prefix *pfx;
@@ -348,6 +350,7 @@ static int cmd_install(int argc, char **argv)
 		case 'l': local = optarg; break;
 		case 'p': peer = optarg; break;
 		case 'x': prefix6 = optarg; break;
+		case '4': addr4 = optarg; break;
 		default: usage();
 		}
 	}
@@ -385,6 +388,13 @@ static int cmd_install(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	err = dp_session_add_batch(dp, keys, vals, pfx, n, &done);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!err && addr4) {
+		struct dp_prefix a = { .family = AF_INET, .len = 32 };
+
+		if (inet_pton(AF_INET, addr4, a.addr) != 1)
+			die("--addr4 %s is not an IPv4 address", addr4);
+		err = dp_prefix_add(dp, &keys[0], &a);
+	}
 	dp_close(dp);
 	if (err)
 		die("installed %u of %u sessions: %s", done, n, strerror(-err));

@@ -9,6 +9,8 @@
 #   L2TPX_BUILD        build directory (default <repo>/build)
 #   L2TPX_BENCH_ARGS   prog_cost options (default "-r 1000000 -n 9 -s 10000")
 #   L2TPX_BENCH_OUT    file to write (default <repo>/docs/BENCHMARKS.md; "-" for stdout)
+#   L2TPX_BENCH_NET    0 skips the packet-rate runs on veths (scripts/bench-net.sh)
+#   (bench-net.sh reads L2TPX_BENCH_SECS, L2TPX_BENCH_RUNS, L2TPX_BENCH_SCALE)
 #
 # Exit status: prog_cost's.  When it printed its table but some row did not take its
 # intended path (status 3), the file is still written, with those rows marked INVALID.
@@ -32,7 +34,9 @@ fi
 
 table=$(mktemp)
 doc=$(mktemp)
-trap 'rm -f "$table" "$doc"' EXIT
+net=$(mktemp)
+data=$(mktemp -d)
+trap 'rm -rf "$table" "$doc" "$net" "$data"' EXIT
 
 # The command as run, relative to the repository when it lies inside it.
 shown=${tool#"$repo"/}
@@ -45,6 +49,42 @@ took=$((SECONDS - start))
 if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
 	echo "bench: prog_cost failed (status $status); $out left as it was" >&2
 	exit "$status"
+fi
+
+# Packet rates through real veths, and their plots next to the output file.
+net_status=0
+net_cmd="scripts/bench-net.sh DATADIR (L2TPX_BENCH_SECS=${L2TPX_BENCH_SECS:-3} L2TPX_BENCH_RUNS=${L2TPX_BENCH_RUNS:-3} L2TPX_BENCH_SCALE=\"${L2TPX_BENCH_SCALE:-1 1000 100000 1000000}\")"
+net_start=$SECONDS
+if [ "${L2TPX_BENCH_NET:-1}" != 0 ]; then
+	echo "bench: $net_cmd" >&2
+	L2TPX_BUILD=$build "$repo/scripts/bench-net.sh" "$data" >"$net" || net_status=$?
+fi
+net_took=$((SECONDS - net_start))
+plots=
+if [ -s "$data/fwd.dat" ] && command -v gnuplot >/dev/null && [ "$out" != - ]; then
+	pdir=$(dirname "$out")
+	gnuplot <<EOG && plots=yes
+set terminal pngcairo size 900,500 noenhanced
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set ylabel "Mpps at the sink"
+set key top right
+set grid ytics
+set output "$pdir/bench-forwarding.png"
+set title "Forwarding, one session: l2tpx next to its baselines (same run)"
+plot "$data/fwd.dat" using 2:xtic(1) title "generator ceiling", \\
+     "" using 3 title "(a) XDP L3 forwarder", \\
+     "" using 4 title "(c) kernel forwarding", \\
+     "" using 5 title "l2tpx fast path"
+set output "$pdir/bench-scale.png"
+set title "Rate with N sessions installed, traffic spread over all (64 B)"
+set style data linespoints
+set logscale x
+set xlabel "sessions installed"
+set yrange [0:*]
+plot "$data/scale.dat" using 1:2 title "decap + forward", "" using 1:3 title "encap + forward"
+EOG
 fi
 
 cpu_model=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo | head -n1)
@@ -72,7 +112,8 @@ run. This file is written by \`make bench\` (\`scripts/bench.sh\`); do not edit 
 
 ## This run
 
-- Command: \`make bench\` (as root), which ran \`$shown $args\` and took ${took} s
+- Command: \`make bench\` (as root), which ran \`$shown $args\` (${took} s) and
+  \`$net_cmd\` (${net_took} s)
 - Machine: $(nproc) CPUs, ${cpu_model}${virt:+ ($virt)}; kernel $(uname -r)
 - Toolchain: ${clang_v:-clang unknown}; libbpf ${libbpf_v}
 - Source: commit ${commit}; $(date -u '+%Y-%m-%d %H:%M UTC')
@@ -86,12 +127,73 @@ other path, and `make bench` exits non-zero until they do.
 
 EOF
 	fi
-	echo "## Results"
+	if [ -s "$net" ]; then
+		echo "## Packet rates through veths"
+		echo
+		cat <<'EOF'
+Measured with `bench/trafgen` (a live-frames `BPF_PROG_TEST_RUN` generator) in the
+namespaces of `scripts/netns.sh`: generator → forwarder under test → counting sink,
+all on veths; see "How the packet rates are made" below. Compare the ratios: they
+are to baselines measured in the same run.
+
+EOF
+		cat "$net"
+		[ "$net_status" -eq 0 ] || echo "**bench-net.sh exited with status $net_status: some figures are missing.**"
+		echo
+		if [ -n "$plots" ]; then
+			echo "![forwarding](bench-forwarding.png)"
+			echo
+			echo "![scale](bench-scale.png)"
+			echo
+		fi
+	fi
+	echo "## Per-program cost (BPF_PROG_TEST_RUN)"
 	echo
 	cat "$table"
 	cat <<'EOF'
 
-## How the figures are made
+## How the packet rates are made
+
+- **Generator.** `trafgen gen` loads `trafgen_tx` (`bpf/bench_trafgen.bpf.c`) and
+  makes one `BPF_PROG_TEST_RUN` call with `BPF_F_TEST_XDP_LIVE_FRAMES`, repeat
+  2^32 − 1 and batch 64, on the generator's veth; `SIGALRM` ends it after the run
+  time. The program rewrites the header bytes from a template on every frame (pages
+  are recycled with what the receiver wrote into them) and returns `XDP_TX`, which
+  the test run turns into a transmit on that veth. Frame i of a run belongs to
+  session i mod N: the L2TP tunnel/session ids (decap) or the inner IPv6
+  destination (encap) are rewritten for it, so every session lookup is real and
+  traffic is spread evenly over all N sessions (the worst case for caches). One
+  call per run: each test-run call attaches the program to the XDP dispatcher,
+  which takes milliseconds. The generator is pinned to CPU 0; veth receive work
+  runs as softirq on the same CPU.
+- **Sink.** `trafgen sink` attaches `trafgen_sink` (count, `XDP_DROP`) to the far
+  veth; the rate is the sink's count over the generator's run time, the median of
+  the runs. "generator ceiling" is the same sink attached on the forwarder's
+  receiving veth itself (nothing forwarded).
+- **Topology.** `scripts/netns.sh` with `L2TPX_NS_NODP=1`: cli (192.0.2.1, the LAC)
+  — lns (192.0.2.2 | 203.0.113.1, the forwarder) — srv (203.0.113.2), static
+  neighbours, veth TX checksum offload and GRO off. Decap frames: cli → lns, L2TP
+  data (IPv4 outer, no L/S/O bits, FF 03 0021) carrying IPv4/UDP 198.51.100.2 →
+  203.0.113.2; encap frames: srv → lns, IPv4/UDP to 198.51.100.2 (forwarding
+  table) or IPv6/UDP to 2001:db8:100::(i + 1) (scale table). The plain baselines
+  forward the same inner packet without the tunnel (cli → srv, srv → cli).
+- **(a) XDP L3 forwarder**: `trafgen_l3fwd` on both lns veths: `bpf_fib_lookup`,
+  TTL − 1, MAC rewrite, `bpf_redirect_map` into a devmap — what l2tpx does after
+  its decap or before its encap, without the tunnel: the limit. **(c) kernel
+  forwarding**: `xdp_noop` (`XDP_PASS`) on the lns veths, so that the veth accepts
+  the generator's XDP frames, then the kernel's IPv4 forwarding. **l2tpx**:
+  `l2tpxctl load`, `attach` uplink and core, sessions installed by `trafgen
+  install` through `dp_session_add_batch()` (batched map writes).
+- **Scale.** For N sessions the data plane is loaded with max-sessions
+  max(N, 65536) and N sessions installed (tunnel 1 + i / 50000, session
+  1 + i % 50000, address 2001:db8:100::(i + 1)); 64 B inner, traffic round-robin
+  over all N, so each frame touches another session's map entries.
+- **Spread.** 1000 sessions of one tunnel (one outer 5-tuple, one RX queue), loaded
+  without and with `spread-cpus 2`; the generator and the first stage share CPU 0,
+  the second stage (decap, FIB, redirect) runs on the CPU each session hashes to.
+  Loss is offered − delivered.
+
+## How the per-program figures are made
 
 - **One buffer, many runs.** A non-live `BPF_PROG_TEST_RUN` with `repeat` R runs the
   program R times on one buffer and resets nothing in between, neither the bytes nor
