@@ -374,10 +374,19 @@ int l2tpx_decap_tail(struct xdp_md *ctx, struct l2tpx_session *s, __u32 key,
 	return VERDICT(reason, bpf_redirect_map(&l2tpx_txports, fib.ifindex, 0));
 }
 
-/* The CPU a session's decap runs on: a multiplicative hash of its ids. */
+/* The CPU a session's decap runs on: its ids (in wire order, so the session
+ * id's low byte is the key's high byte) mixed by murmur3's finalizer, every
+ * bit reaching every bit, then scaled to 0..spread_cpus-1. */
 static __always_inline __u32 spread_cpu(__u32 key)
 {
-	return ((key * 0x9e3779b1u) >> 16) % spread_cpus;
+	__u32 h = key;
+
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return (__u32)(((__u64)h * spread_cpus) >> 32);
 }
 
 static __always_inline int xdp_decap(struct xdp_md *ctx, struct cursor *c, __be16 proto,
