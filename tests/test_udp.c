@@ -99,12 +99,37 @@ static void test_bind_specific(void **state)
 	assert_int_equal(udp_open(AF_INET, &a, 17020), -99 /* EADDRNOTAVAIL */);
 }
 
+/* A burst the daemon has not read yet (many calls coming up at once) is
+ * kept whole: the default receive buffer holds about a hundred of these. */
+static void test_burst_kept(void **state)
+{
+	struct l2tpx_addr a;
+	struct udp_ep to = { .port = 17030 }, from, dst;
+	uint8_t buf[1000] = { 0 };
+	int srv, cli, i, got = 0;
+
+	addr_parse("192.0.2.1", &a);
+	srv = udp_open(AF_INET, &a, 17030);
+	addr_parse("192.0.2.2", &a);
+	cli = udp_open(AF_INET, &a, 17031);
+	assert_true(srv >= 0 && cli >= 0);
+	addr_parse("192.0.2.1", &to.addr);
+	for (i = 0; i < 1000; i++)
+		assert_int_equal(udp_send(cli, buf, sizeof(buf), NULL, &to), sizeof(buf));
+	while (udp_recv(srv, buf, sizeof(buf), &from, &dst) == sizeof(buf))
+		got++;
+	assert_int_equal(got, 1000);
+	close(srv);
+	close(cli);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_v4_reply_from_request_address),
 		cmocka_unit_test(test_v6_reply_from_request_address),
 		cmocka_unit_test(test_bind_specific),
+		cmocka_unit_test(test_burst_kept),
 	};
 
 	return cmocka_run_group_tests(tests, setup_netns, NULL);

@@ -37,12 +37,19 @@ int udp_open(int family, const struct l2tpx_addr *addr, uint16_t port)
 {
 	struct sockaddr_storage ss = { 0 };
 	socklen_t sl;
-	int fd, one = 1, err;
+	int fd, one = 1, rcvbuf = UDP_RCVBUF, err;
 
 	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* One socket carries every tunnel's control and punted data: when many
+	 * calls come up at once (a LAC reconnecting its subscribers), the
+	 * default buffer (net.core.rmem_default, about 200 KiB, some fifty
+	 * page-sized veth/XDP skbs) overflows and each lost PPP packet costs
+	 * its 3 s restart timer.  Past rmem_max where we may (root). */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (family == AF_INET) {
 		struct sockaddr_in *s = (struct sockaddr_in *)&ss;
 

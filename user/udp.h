@@ -11,6 +11,9 @@
 #include <sys/types.h>
 #include "l2tpx.h"
 
+/* Receive buffer of every L2TP socket (bytes asked; the kernel doubles it). */
+#define UDP_RCVBUF	(8 << 20)
+
 /* An endpoint: address (IPv4 v4-mapped) and port in host order. */
 struct udp_ep {
 	struct l2tpx_addr addr;
