@@ -283,6 +283,25 @@ static void test_delayed_zlb(void **state)
 	assert_int_equal(f->wire[0].ns, 0);
 }
 
+/* A peer with a backlog fills our window: with half of it unacknowledged
+ * the ZLB goes at once, not after the ack delay, so the peer never idles. */
+static void test_half_window_acked_at_once(void **state)
+{
+	struct fixture *f = *state;
+	uint16_t i, half = (f->r.conf.rws + 1) / 2;
+
+	assert_true(half >= 2);
+	for (i = 0; i + 1 < half; i++)
+		recv_tag(f, i, 0, (uint8_t)(10 + i));
+	assert_int_equal(f->nwire, 0);		/* below half: still delayed */
+	recv_tag(f, i, 0, (uint8_t)(10 + i));
+	assert_int_equal(f->nwire, 1);		/* half: acknowledged now */
+	assert_int_equal(f->wire[0].len, 12);
+	assert_int_equal(f->wire[0].nr, half);
+	advance(f, 500);
+	assert_int_equal(f->nwire, 1);		/* and no second ZLB for the same */
+}
+
 static void test_reply_piggybacks_ack(void **state)
 {
 	struct fixture *f = *state;
@@ -339,6 +358,7 @@ int main(void)
 		T(test_gap_then_fill_in_middle),
 		T(test_out_of_window_dropped),
 		T(test_delayed_zlb),
+		T(test_half_window_acked_at_once),
 		T(test_reply_piggybacks_ack),
 		T(test_bogus_nr_ignored),
 		T(test_deliver_destroys),

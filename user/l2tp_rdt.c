@@ -263,6 +263,13 @@ int l2tp_rdt_recv(struct l2tp_rdt *r, uint16_t ns, uint16_t nr, const uint8_t *b
 		}
 		free(m.buf);
 	}
+	/* Half our window unacknowledged: acknowledge now, or a peer with a
+	 * backlog (many calls being placed) idles for the ack delay each time
+	 * it fills the window. */
+	if ((uint16_t)(r->nr - r->nr_sent) >= (r->conf.rws + 1) / 2) {
+		l2tp_rdt_ack_now(r);
+		return 0;
+	}
 	/* Acknowledge later, unless a reply carried (or carries) the Nr first. */
 	if (r->nr_sent != r->nr && !ev_timer_armed(&r->ack_timer))
 		ev_timer_arm(r->loop, &r->ack_timer, r->conf.ack_delay_ms);
