@@ -467,6 +467,61 @@ static void test_lns_call(void **state)
 	assert_int_equal(f->ups, 1);
 }
 
+/* A LAC starts PPP when it sends ICCN, and the ICCN may wait for the control
+ * window: the first data message that arrives before it is kept and handed
+ * up once the call is established; later ones, and data from elsewhere, are
+ * not. */
+static int early_seen;
+static uint8_t early_byte;
+
+static void on_data(struct l2tp_session *s, const uint8_t *ppp, size_t len, void *arg)
+{
+	early_seen++;
+	early_byte = len ? ppp[len - 1] : 0;
+}
+
+static void test_lns_data_before_iccn(void **state)
+{
+	struct fx *f = *state;
+	struct l2tp_session_ops ops = sops;
+	const struct l2tp_msg *m;
+	struct l2tp_session *s;
+	struct udp_ep other = ep4(192, 0, 2, 9, 1701);
+	struct peer p;
+	uint8_t d[12] = { 0x00, 0x02 };	/* data message, no L/S/O */
+	uint16_t sid;
+
+	ops.data = on_data;
+	f->l.sops = &ops;
+	early_seen = 0;
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 100);
+	lns_establish(f, &p);
+	send_type(f, &p, L2TP_MSG_ICRQ, 0, 0x0bad);
+	m = expect(f, &p, L2TP_MSG_ICRP);
+	sid = m->assigned_session_id;
+	s = l2tp_session_find(&f->l, p.ltid, sid);
+	assert_non_null(s);
+	d[2] = p.ltid >> 8, d[3] = p.ltid & 0xff, d[4] = sid >> 8, d[5] = sid & 0xff;
+	d[6] = 0xff, d[7] = 0x03, d[8] = 0xc0, d[9] = 0x21, d[10] = 0x01;
+	d[11] = 0xa1;				/* kept: the first */
+	l2tp_input(&f->l, f->fd, d, sizeof(d), &p.ep, &f->local);
+	d[11] = 0xa2;				/* not kept: one is enough */
+	l2tp_input(&f->l, f->fd, d, sizeof(d), &p.ep, &f->local);
+	d[11] = 0xa3;				/* from another address: never */
+	l2tp_input(&f->l, f->fd, d, sizeof(d), &other, &f->local);
+	assert_int_equal(early_seen, 0);
+	send_type(f, &p, L2TP_MSG_ICCN, sid, 0);
+	assert_int_equal(s->state, SESSION_ESTABLISHED);
+	assert_int_equal(early_seen, 1);
+	assert_int_equal(early_byte, 0xa1);
+	assert_null(s->early);
+	d[11] = 0xa4;				/* established: straight up */
+	l2tp_input(&f->l, f->fd, d, sizeof(d), &p.ep, &f->local);
+	assert_int_equal(early_seen, 2);
+	assert_int_equal(early_byte, 0xa4);
+	f->l.sops = &sops;
+}
+
 static void test_cdn_from_peer(void **state)
 {
 	struct fx *f = *state;
@@ -1796,6 +1851,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tie_breaker_we_lose, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_auth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lac_auth_wrong_response, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lns_data_before_iccn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lns_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cdn_from_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cdn_before_icrp, setup, teardown),

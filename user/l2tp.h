@@ -19,6 +19,7 @@
 #define L2TP_RATE_SLOTS		1024
 #define L2TP_PEER_BUCKETS	4096
 #define L2TP_HOST_MAX		64
+#define L2TP_EARLY_MAX		2048	/* largest early data message kept (bytes) */
 
 enum tunnel_state {
 	TUNNEL_IDLE,
@@ -57,6 +58,11 @@ struct l2tp_session {
 	struct l2tp_bytes proxy_auth_name, proxy_auth_challenge, proxy_auth_response;
 	uint8_t proxy_auth_id;
 	uint64_t rx_data, tx_data;	/* data messages through the slow path */
+	/* LNS: the first data message that overtook the peer's ICCN (a LAC
+	 * starts PPP when it sends ICCN, which may wait for the control
+	 * window); handed up once the call is established. */
+	uint8_t *early;
+	size_t early_len;
 	void *upper;			/* the PPP layer's state */
 };
 

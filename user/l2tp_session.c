@@ -108,6 +108,7 @@ void session_destroy(struct l2tp_session *s, bool notify)
 		}
 	t->nsessions--;
 	l->nsessions--;
+	free(s->early);
 	free(s->proxy);
 	free(s);
 }
@@ -120,11 +121,24 @@ static void set_state(struct l2tp_session *s, enum session_state st)
 
 static void established(struct l2tp_session *s)
 {
+	struct l2tp *l = s->t->l;
+	uint16_t tid = s->t->id, sid = s->id;
+	uint8_t *early = s->early;
+
 	set_state(s, SESSION_ESTABLISHED);
-	s->t->l->stats.sessions_established++;
+	l->stats.sessions_established++;
 	slog(LOG_INFO, s, "call established%s", s->seq_required ? " (sequencing required)" : "");
-	if (s->t->l->sops && s->t->l->sops->up)
-		s->t->l->sops->up(s, s->t->l->sops_arg);
+	s->early = NULL;
+	if (l->sops && l->sops->up)
+		l->sops->up(s, l->sops_arg);
+	/* Data that overtook the ICCN, now that the PPP layer is there (and
+	 * unless up() closed the call). */
+	if (early && l2tp_session_find(l, tid, sid) == s) {
+		s->rx_data++;
+		if (l->sops && l->sops->data)
+			l->sops->data(s, early, s->early_len, l->sops_arg);
+	}
+	free(early);
 }
 
 static void send_cdn(struct l2tp_tunnel *t, uint16_t our_id, uint16_t peer_id, uint16_t result,

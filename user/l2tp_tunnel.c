@@ -945,6 +945,15 @@ static void input_data(struct l2tp *l, const uint8_t *buf, size_t len, const str
 	if (off > end)
 		goto bad;
 	s = l2tp_session_find(l, tid, sid);
+	if (s && s->state == SESSION_WAIT_CONNECT && !s->early && end - off <= L2TP_EARLY_MAX &&
+	    !memcmp(&s->t->peer.addr, &from->addr, sizeof(from->addr))) {
+		s->early = malloc(end - off);
+		if (s->early) {
+			memcpy(s->early, buf + off, end - off);
+			s->early_len = end - off;
+			return;
+		}
+	}
 	if (!s || s->state != SESSION_ESTABLISHED ||
 	    memcmp(&s->t->peer.addr, &from->addr, sizeof(from->addr))) {
 		l->stats.rx_data_unknown_session++;
