@@ -136,10 +136,78 @@ static void test_dp_lifecycle(void **state)
 	assert_false(dp_pinned(&o));
 }
 
+/* Deleting a session removes its addresses whichever handle installed it:
+ * the one that did knows them, another walks the maps; an address that has
+ * moved to another session since is left alone; batched installs too. */
+static void test_dp_delete_paths(void **state)
+{
+	struct dp_opts o = { .pin_dir = pins, .max_sessions = 1024 };
+	struct l2tpx_sess_key k1 = key(310, 410), k2 = key(311, 411), k3 = key(312, 412);
+	struct l2tpx_sess_key bk[3] = { key(320, 1), key(320, 2), key(320, 3) };
+	struct l2tpx_session v = sess(), bv[3] = { sess(), sess(), sess() };
+	struct dp_prefix a, b, bp[3];
+	struct dp *dp, *other;
+	__u32 done;
+
+	assert_int_equal(dp_open(&dp, &o, true), 0);
+	assert_int_equal(dp_open(&other, &o, false), 0);
+	assert_int_equal(prefix_parse("198.51.100.20", &a), 0);
+	assert_int_equal(prefix_parse("2001:db8:100:1::/64", &b), 0);
+
+	/* installed by this handle: it deletes what it gave */
+	assert_int_equal(dp_session_add(dp, &k1, &v, &a, 1), 0);
+	assert_int_equal(dp_prefix_add(dp, &k1, &b), 0);
+	assert_int_equal(dp_session_del(dp, &k1), 0);
+	v = sess();
+	assert_int_equal(dp_session_add(other, &k2, &v, &a, 1), 0);	/* a is free again */
+	assert_int_equal(dp_prefix_add(other, &k2, &b), 0);		/* so is b */
+
+	/* installed by another handle: the delete walks the maps */
+	assert_int_equal(dp_session_del(dp, &k2), 0);
+	v = sess();
+	assert_int_equal(dp_session_add(dp, &k3, &v, &a, 1), 0);
+	assert_int_equal(dp_prefix_add(dp, &k3, &b), 0);
+
+	/* b moves from k3 to k1 behind this handle's back: deleting k3
+	 * removes a but not k1's b */
+	assert_int_equal(dp_prefix_del(other, &b), 0);
+	v = sess();
+	assert_int_equal(dp_session_add(other, &k1, &v, &b, 1), 0);
+	assert_int_equal(dp_session_del(dp, &k3), 0);
+	assert_int_equal(dp_prefix_add(other, &k1, &b), -EEXIST);	/* still k1's */
+	assert_int_equal(dp_prefix_add(other, &k1, &a), 0);		/* a was removed */
+	assert_int_equal(dp_session_del(other, &k1), 0);
+
+	/* batched install: each session gets its address; ids or addresses
+	 * already present refuse the whole batch before anything is written */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(prefix_parse(i == 0 ? "198.51.100.30" : i == 1 ? "198.51.100.31"
+						      : "2001:db8:100::31", &bp[i]), 0);
+	}
+	assert_int_equal(dp_session_add_batch(dp, bk, bv, bp, 3, &done), 0);
+	assert_int_equal(done, 3);
+	assert_int_equal(dp_prefix_add(dp, &bk[0], &bp[2]), -EEXIST);	/* owned */
+	assert_int_equal(dp_session_add_batch(dp, bk, bv, bp, 1, &done), -EEXIST);
+	v = sess();
+	assert_int_equal(dp_session_add_batch(dp, &k2, &v, &bp[1], 1, &done), -EEXIST);
+	assert_int_equal(dp_session_get(dp, &k2, &v), -ENOENT);	/* nothing written */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(dp_session_del(dp, &bk[i]), 0);
+	assert_int_equal(dp_prefix_add(dp, &k2, &bp[2]), -ENOENT);	/* no session k2 */
+	v = sess();
+	assert_int_equal(dp_session_add(dp, &k2, &v, bp, 3), 0);	/* all three free */
+	assert_int_equal(dp_session_del(dp, &k2), 0);
+
+	dp_close(other);
+	assert_int_equal(dp_unload(dp), 0);
+	dp_close(dp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dp_lifecycle),
+		cmocka_unit_test(test_dp_delete_paths),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
