@@ -39,6 +39,7 @@ const volatile __u16 l2tp_port = L2TPX_DEFAULT_PORT;
  * hashes to, where l2tpx_uplink_cpu decapsulates and forwards it.  One
  * session always lands on one CPU, so its packets stay in order. */
 const volatile __u32 spread_cpus;
+const volatile __u32 spread_first;	/* the first of those CPUs */
 
 /* Returned by a worker when the frame is not its business. */
 #define NOT_MINE	(-1)
@@ -376,7 +377,7 @@ int l2tpx_decap_tail(struct xdp_md *ctx, struct l2tpx_session *s, __u32 key,
 
 /* The CPU a session's decap runs on: its ids (in wire order, so the session
  * id's low byte is the key's high byte) mixed by murmur3's finalizer, every
- * bit reaching every bit, then scaled to 0..spread_cpus-1. */
+ * bit reaching every bit, then scaled to spread_first + 0..spread_cpus-1. */
 static __always_inline __u32 spread_cpu(__u32 key)
 {
 	__u32 h = key;
@@ -386,7 +387,7 @@ static __always_inline __u32 spread_cpu(__u32 key)
 	h ^= h >> 13;
 	h *= 0xc2b2ae35u;
 	h ^= h >> 16;
-	return (__u32)(((__u64)h * spread_cpus) >> 32);
+	return spread_first + (__u32)(((__u64)h * spread_cpus) >> 32);
 }
 
 static __always_inline int xdp_decap(struct xdp_md *ctx, struct cursor *c, __be16 proto,

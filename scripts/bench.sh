@@ -10,6 +10,8 @@
 #   L2TPX_BENCH_ARGS   prog_cost options (default "-r 1000000 -n 9 -s 10000")
 #   L2TPX_BENCH_OUT    file to write (default <repo>/docs/BENCHMARKS.md; "-" for stdout)
 #   L2TPX_BENCH_NET    0 skips the packet-rate runs on veths (scripts/bench-net.sh)
+#   L2TPX_BENCH_CTRL   0 skips the control-plane runs (scripts/bench-ctrl.sh, which
+#                      reads L2TPX_BENCH_CALLS and L2TPX_BENCH_TUNNELS)
 #   (bench-net.sh reads L2TPX_BENCH_SECS, L2TPX_BENCH_RUNS, L2TPX_BENCH_SCALE)
 #
 # Exit status: prog_cost's.  When it printed its table but some row did not take its
@@ -36,7 +38,7 @@ table=$(mktemp)
 doc=$(mktemp)
 net=$(mktemp)
 data=$(mktemp -d)
-trap 'rm -rf "$table" "$doc" "$net" "$data"' EXIT
+trap 'rm -rf "$table" "$doc" "$net" "$net.ctrl" "$data"' EXIT
 
 # The command as run, relative to the repository when it lies inside it.
 shown=${tool#"$repo"/}
@@ -60,6 +62,14 @@ if [ "${L2TPX_BENCH_NET:-1}" != 0 ]; then
 	L2TPX_BUILD=$build "$repo/scripts/bench-net.sh" "$data" >"$net" || net_status=$?
 fi
 net_took=$((SECONDS - net_start))
+ctrl_status=0
+ctrl_cmd="scripts/bench-ctrl.sh DATADIR (L2TPX_BENCH_CALLS=\"${L2TPX_BENCH_CALLS:-1000 10000}\" L2TPX_BENCH_TUNNELS=${L2TPX_BENCH_TUNNELS:-10})"
+ctrl_start=$SECONDS
+if [ "${L2TPX_BENCH_CTRL:-1}" != 0 ]; then
+	echo "bench: $ctrl_cmd" >&2
+	L2TPX_BUILD=$build "$repo/scripts/bench-ctrl.sh" "$data" >"$net.ctrl" || ctrl_status=$?
+fi
+ctrl_took=$((SECONDS - ctrl_start))
 plots=
 if [ -s "$data/fwd.dat" ] && command -v gnuplot >/dev/null && [ "$out" != - ]; then
 	pdir=$(dirname "$out")
@@ -112,8 +122,8 @@ run. This file is written by \`make bench\` (\`scripts/bench.sh\`); do not edit 
 
 ## This run
 
-- Command: \`make bench\` (as root), which ran \`$shown $args\` (${took} s) and
-  \`$net_cmd\` (${net_took} s)
+- Command: \`make bench\` (as root), which ran \`$shown $args\` (${took} s),
+  \`$net_cmd\` (${net_took} s) and \`$ctrl_cmd\` (${ctrl_took} s)
 - Machine: $(nproc) CPUs, ${cpu_model}${virt:+ ($virt)}; kernel $(uname -r)
 - Toolchain: ${clang_v:-clang unknown}; libbpf ${libbpf_v}
 - Source: commit ${commit}; $(date -u '+%Y-%m-%d %H:%M UTC')
@@ -146,6 +156,13 @@ EOF
 			echo "![scale](bench-scale.png)"
 			echo
 		fi
+	fi
+	if [ -s "$net.ctrl" ]; then
+		echo "## Control plane"
+		echo
+		cat "$net.ctrl"
+		[ "$ctrl_status" -eq 0 ] || echo "**bench-ctrl.sh exited with status $ctrl_status: some figures are missing.**"
+		echo
 	fi
 	echo "## Per-program cost (BPF_PROG_TEST_RUN)"
 	echo

@@ -158,7 +158,7 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	struct bpf_map *m, *tm;
 	char path[PATH_MAX];
 	__u32 max = o && o->max_sessions ? o->max_sessions : L2TPX_MAX_SESSIONS;
-	__u32 spread = o ? o->spread_cpus : 0;
+	__u32 spread = o ? o->spread_cpus : 0, first = o ? o->spread_first : 0;
 	int err, fd;
 
 	if (mkdir(dp->pin_dir, 0700) && errno != EEXIST) {
@@ -178,11 +178,14 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	bpf_map__set_max_entries(xs->maps.l2tpx_dst4, max);
 	bpf_map__set_max_entries(xs->maps.l2tpx_dst6, max);
 	bpf_map__set_max_entries(xs->maps.l2tpx_sstats, max);
-	if (spread > (__u32)dp->ncpus)
-		spread = dp->ncpus;
-	if (spread > L2TPX_MAX_CPUS)
-		spread = L2TPX_MAX_CPUS;
+	if (first >= (__u32)dp->ncpus || first >= L2TPX_MAX_CPUS)
+		first = 0;
+	if (spread > (__u32)dp->ncpus - first)
+		spread = dp->ncpus - first;
+	if (spread > L2TPX_MAX_CPUS - first)
+		spread = L2TPX_MAX_CPUS - first;
 	xs->rodata->spread_cpus = spread;
+	xs->rodata->spread_first = first;
 	bpf_map__set_max_entries(xs->maps.l2tpx_cpus, dp->ncpus < L2TPX_MAX_CPUS ?
 				 dp->ncpus : L2TPX_MAX_CPUS);
 	bpf_object__for_each_map(m, xs->obj) {
@@ -217,7 +220,7 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	if (err)
 		goto fail_load;
 	/* Spreading: every CPU decap may go to gets the second stage. */
-	for (__u32 cpu = 0; cpu < spread; cpu++) {
+	for (__u32 cpu = first; cpu < first + spread; cpu++) {
 		struct bpf_cpumap_val cv = {
 			.qsize = L2TPX_SPREAD_QSIZE,
 			.bpf_prog.fd = bpf_program__fd(xs->progs.l2tpx_uplink_cpu),
@@ -245,7 +248,8 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	log_info("dp: loaded and pinned under %s (port %u, %u sessions)", dp->pin_dir,
 		 xs->rodata->l2tp_port, bpf_map__max_entries(xs->maps.l2tpx_sessions));
 	if (spread)
-		log_info("dp: uplink decap spread over %u CPUs by session", spread);
+		log_info("dp: uplink decap spread over CPUs %u-%u by session", first,
+			 first + spread - 1);
 	goto out;
 fail_load:
 	log_warnx("loading the BPF programs failed (%s); run with -v for the verifier "

@@ -17,6 +17,7 @@ struct dp_opts {
 	__u32 max_sessions;	/* used when loading; default L2TPX_MAX_SESSIONS */
 	__u32 spread_cpus;	/* used when loading: spread uplink decap over this
 				 * many CPUs by session (cpumap); 0 = off */
+	__u32 spread_first;	/* ... starting at this CPU (default 0) */
 };
 
 enum dp_role { DP_UPLINK, DP_CORE, DP_BOTH };

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 		"usage: l2tpxctl [-j] [-v] [-d PINDIR] [-s SOCKET] COMMAND\n"
 		"  tunnel show | tunnel add ADDR [port P] | tunnel del ID   (daemon)\n"
 		"  stats daemon                                             (daemon)\n"
-		"  load [port N] [max-sessions N] [spread-cpus N]\n"
+		"  load [port N] [max-sessions N] [spread-cpus N] [spread-first CPU]\n"
 		"  attach DEV uplink|core|both [skb]\n"
 		"  detach DEV\n"
 		"  attach-tc DEV\n"
@@ -77,6 +77,9 @@ static int cmd_load(int argc, char **argv)
 		else if (!strcmp(argv[i], "spread-cpus") &&
 			 !num_parse(argv[i + 1], 0, L2TPX_MAX_CPUS, &v))
 			opts.spread_cpus = v;
+		else if (!strcmp(argv[i], "spread-first") &&
+			 !num_parse(argv[i + 1], 0, L2TPX_MAX_CPUS - 1, &v))
+			opts.spread_first = v;
 		else
 			return die_usage("bad load option %s", argv[i]);
 	}
