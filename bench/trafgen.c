@@ -72,6 +72,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: trafgen gen IF -m ip4|ip6|l2tp [-s INNER_BYTES] [-n SESSIONS] [-t SECONDS]\n"
 		"               [-c CPU] --smac MAC --dmac MAC --src A --dst A [--isrc A --idst A]\n"
+		"               [--tunnel T --session S]\n"
 		"       trafgen sink IF | count IF | fwd IF... | detach IF...\n"
 		"       trafgen install -n SESSIONS --local A --peer A [--prefix6 P] [--addr4 A]\n");
 	exit(2);
@@ -104,6 +105,7 @@ struct gen_opts {
 	double secs;
 	int cpu;
 	const char *smac, *dmac, *src, *dst, *isrc, *idst;
+	__u16 tunnel, session;	/* l2tp: the ids of session 0 (default 1, 1) */
 };
 
 /* The frame for session 0: plain IPv4/IPv6 UDP of `size` bytes, or that
@@ -136,7 +138,7 @@ static void build_frame(const struct gen_opts *g, struct pkt *f, __u32 *sid_off,
 	if (l2tp) {
 		struct outer_spec o = { .eth = eth, .src = A(g->src), .dst = A(g->dst),
 					.sport = L2TPX_DEFAULT_PORT, .dport = L2TPX_DEFAULT_PORT };
-		struct l2tp_spec l = { .tunnel = 1, .session = 1 };
+		struct l2tp_spec l = { .tunnel = g->tunnel, .session = g->session };
 		struct ppp_spec pp = { .proto = 0x0021 };
 		struct frame_layout lay;
 
@@ -157,8 +159,10 @@ static int cmd_gen(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "smac", 1, 0, 'S' }, { "dmac", 1, 0, 'D' }, { "src", 1, 0, 'a' },
-		{ "dst", 1, 0, 'b' }, { "isrc", 1, 0, 'A' }, { "idst", 1, 0, 'B' }, { 0 } };
-	struct gen_opts g = { .mode = "ip4", .size = 64, .nsess = 1, .secs = 3, .cpu = -1 };
+		{ "dst", 1, 0, 'b' }, { "isrc", 1, 0, 'A' }, { "idst", 1, 0, 'B' },
+		{ "tunnel", 1, 0, 'T' }, { "session", 1, 0, 'U' }, { 0 } };
+	struct gen_opts g = { .mode = "ip4", .size = 64, .nsess = 1, .secs = 3, .cpu = -1,
+			      .tunnel = 1, .session = 1 };
 	struct bench_trafgen_bpf *sk;
 	struct pkt f;
 	struct timespec t0, t1;
@@ -185,6 +189,8 @@ static int cmd_gen(int argc, char **argv)
 		case 'b': g.dst = optarg; break;
 		case 'A': g.isrc = optarg; break;
 		case 'B': g.idst = optarg; break;
+		case 'T': g.tunnel = strtoul(optarg, NULL, 0); break;
+		case 'U': g.session = strtoul(optarg, NULL, 0); break;
 		default: usage();
 		}
 	}
@@ -193,6 +199,8 @@ static int cmd_gen(int argc, char **argv)
 	build_frame(&g, &f, &sid_off, &dst6_off);
 	if (g.nsess > 1 && !sid_off && !dst6_off)
 		die("-n > 1 needs -m l2tp or -m ip6 (what varies per session)");
+	if (g.nsess > 1 && (g.tunnel != 1 || g.session != 1))
+		die("--tunnel/--session name one session: -n must be 1");
 
 	if (g.cpu >= 0) {
 		cpu_set_t set;

@@ -102,7 +102,7 @@ measure() {
 		measure_at cli "$NS_IF_CLI_UP" "$@"; fi
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "–" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a ~ /^[0-9.]+$/) printf "%.2f", a / b; else print "–" }'; }
 
 # ---- 1. forwarding ------------------------------------------------------------
 
@@ -127,20 +127,84 @@ for dir in decap encap; do
 done
 lns_clear
 
+# (b) l2tpx's slow path: l2tpxd as LNS without XDP (UDP socket and TUN), a call
+# from l2tpxd as client in cli (CHAP, IPCP); the generator then sends that call's
+# data (decap) or traffic to its address (encap).  xdp_noop on the lns veths
+# only lets them accept the generator's XDP frames.
+W=$(mktemp -d /tmp/l2tpx-bench-slow.XXXXXX)
+SLOW_PIDS=
+slow_down() {
+	local p
+	for p in $SLOW_PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.5
+	for p in $SLOW_PIDS; do kill -9 "$p" 2>/dev/null; done
+	SLOW_PIDS=
+	rm -rf "$W"
+}
+slow_up() {
+	printf 'bench * "bench-pw" *\n' >"$W/chap"
+	chmod 600 "$W/chap"
+	printf '[global]\nlisten = %s\nhostname = lns\nctl_socket = %s\nip_range = 198.51.100.10-198.51.100.20\nlocal_ip = 198.51.100.1\nauth = chap\nauth_name = lns\nchap_secrets = %s\nsubscriber_dev = l2tpxs0\n' \
+		"$NS_LNS_UP4" "$W/lns.sock" "$W/chap" >"$W/lns.conf"
+	printf '[global]\nlisten = %s\nhostname = cli\nlns = no\nctl_socket = %s\nsubscriber_dev = ppp0\n[lac up]\nlns = %s\nuser = bench\npassword = bench-pw\nredial = no\n' \
+		"$NS_CLI_UP4" "$W/cli.sock" "$NS_LNS_UP4" >"$W/cli.conf"
+	lns_clear
+	lns_noop || return 1
+	nsx cli "$TG" detach "$NS_IF_CLI_UP"
+	ns_xdp_noop cli "$NS_IF_CLI_UP" || return 1
+	ip netns exec "$(ns_name lns)" "$L2TPXD" -d -c "$W/lns.conf" >"$W/lns.log" 2>&1 &
+	SLOW_PIDS="$SLOW_PIDS $!"
+	wait_until 10 test -S "$W/lns.sock" || return 1
+	ip netns exec "$(ns_name cli)" "$L2TPXD" -d -c "$W/cli.conf" >"$W/cli.log" 2>&1 &
+	SLOW_PIDS="$SLOW_PIDS $!"
+	# shellcheck disable=SC2016
+	wait_until 20 sh -c '"$0" -j -s "$1" session show 2>/dev/null | grep -q peer_ip' \
+		"$L2TPXCTL" "$W/lns.sock" || return 1
+	read -r SLOW_T SLOW_S SLOW_IP < <(nsx lns "$L2TPXCTL" -j -s "$W/lns.sock" session show |
+		"$L2TPX_PY" -c '
+import json, sys
+for e in json.load(sys.stdin):
+    if e.get("peer_ip"):
+        print(e["tunnel"], e["session"], e["peer_ip"]); break')
+	[ -n "${SLOW_IP:-}" ]
+}
+if slow_up; then
+	for size in 64 1400; do
+		g="cli $NS_IF_CLI_UP -m l2tp --smac $MAC_CLI --dmac $MAC_LNS_UP --src $NS_CLI_UP4 --dst $NS_LNS_UP4 --isrc $SLOW_IP --idst $NS_SRV4 --tunnel $SLOW_T --session $SLOW_S"
+		R[decap,$size,slow]=$(measure "$g" "$size" 1)
+	done
+	# encap: the client's side of the link becomes the sink (its control
+	# traffic is dropped too, for the few seconds of the runs)
+	nsx cli "$TG" sink "$NS_IF_CLI_UP"
+	for size in 64 1400; do
+		g="srv $NS_IF_SRV -m ip4 --smac $MAC_SRV --dmac $MAC_LNS_CORE --src $NS_SRV4 --dst $SLOW_IP"
+		R[encap,$size,slow]=$(measure "$g" "$size" 1)
+	done
+	echo "bench-net: slow path (call $SLOW_T/$SLOW_S, $SLOW_IP): decap ${R[decap,64,slow]}/${R[decap,1400,slow]}" \
+		"encap ${R[encap,64,slow]}/${R[encap,1400,slow]} Mpps" >&2
+else
+	echo "bench-net: slow path: no call came up; see $W/*.log" >&2
+	tail -n 20 "$W"/*.log >&2
+fi
+slow_down
+lns_clear
+sinks_up
+
 {
-	echo "# dir size ceiling l3fwd kernel l2tpx"
+	echo "# dir size ceiling l3fwd kernel l2tpx slow"
 	for dir in decap encap; do for size in 64 1400; do
-		echo "$dir-$size ${R[$dir,$size,ceil]} ${R[$dir,$size,l3fwd]} ${R[$dir,$size,kernel]} ${R[$dir,$size,l2tpx]}"
+		echo "$dir-$size ${R[$dir,$size,ceil]} ${R[$dir,$size,l3fwd]} ${R[$dir,$size,kernel]} ${R[$dir,$size,l2tpx]} ${R[$dir,$size,slow]:-0}"
 	done; done
 } >"$outdir/fwd.dat"
 
 echo "### Forwarding, one session (Mpps counted at the sink; ratios to baselines of this run)"
 echo
-echo "| direction | inner | generator ceiling | (a) XDP L3 forwarder | (c) kernel forwarding | **l2tpx fast path** | l2tpx ÷ (a) (target ≥ 0.9) | l2tpx ÷ (c) |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| direction | inner | generator ceiling | (a) XDP L3 forwarder | (c) kernel forwarding | (b) l2tpx slow path | **l2tpx fast path** | l2tpx ÷ (a) (target ≥ 0.9) | l2tpx ÷ (b) (target ≥ 10) | l2tpx ÷ (c) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for dir in decap encap; do for size in 64 1400; do
 	l=${R[$dir,$size,l2tpx]}
-	echo "| $dir + forward | $size B | ${R[$dir,$size,ceil]} | ${R[$dir,$size,l3fwd]} | ${R[$dir,$size,kernel]} | **$l** | $(ratio "$l" "${R[$dir,$size,l3fwd]}") | $(ratio "$l" "${R[$dir,$size,kernel]}") |"
+	sl=${R[$dir,$size,slow]:-–}
+	echo "| $dir + forward | $size B | ${R[$dir,$size,ceil]} | ${R[$dir,$size,l3fwd]} | ${R[$dir,$size,kernel]} | $sl | **$l** | $(ratio "$l" "${R[$dir,$size,l3fwd]}") | $(ratio "$l" "$sl") | $(ratio "$l" "${R[$dir,$size,kernel]}") |"
 done; done
 echo
 
