@@ -70,7 +70,8 @@ static int ifindex_or_die(const char *ifname)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: trafgen gen IF -m ip4|ip6|l2tp [-s INNER_BYTES] [-n SESSIONS] [-t SECONDS]\n"
+		"usage: trafgen gen IF -m ip4|ip6|l2tp [-s INNER_BYTES] [-n SESSIONS] [-b BURST]\n"
+		"               [-t SECONDS]\n"
 		"               [-c CPU] --smac MAC --dmac MAC --src A --dst A [--isrc A --idst A]\n"
 		"               [--tunnel T --session S]\n"
 		"       trafgen sink IF | count IF | fwd IF... | detach IF...\n"
@@ -101,7 +102,7 @@ static __u64 percpu_sum(int fd)
 struct gen_opts {
 	const char *mode;
 	size_t size;
-	__u32 nsess;
+	__u32 nsess, burst;
 	double secs;
 	int cpu;
 	const char *smac, *dmac, *src, *dst, *isrc, *idst;
@@ -159,9 +160,10 @@ static int cmd_gen(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "smac", 1, 0, 'S' }, { "dmac", 1, 0, 'D' }, { "src", 1, 0, 'a' },
-		{ "dst", 1, 0, 'b' }, { "isrc", 1, 0, 'A' }, { "idst", 1, 0, 'B' },
+		{ "dst", 1, 0, 'd' }, { "isrc", 1, 0, 'A' }, { "idst", 1, 0, 'B' },
 		{ "tunnel", 1, 0, 'T' }, { "session", 1, 0, 'U' }, { 0 } };
-	struct gen_opts g = { .mode = "ip4", .size = 64, .nsess = 1, .secs = 3, .cpu = -1,
+	struct gen_opts g = { .mode = "ip4", .size = 64, .nsess = 1, .burst = 1, .secs = 3,
+			      .cpu = -1,
 			      .tunnel = 1, .session = 1 };
 	struct bench_trafgen_bpf *sk;
 	struct pkt f;
@@ -176,17 +178,18 @@ static int cmd_gen(int argc, char **argv)
 		usage();
 	ifindex = ifindex_or_die(argv[1]);
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "m:s:n:t:c:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:s:n:b:t:c:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'm': g.mode = optarg; break;
 		case 's': g.size = strtoul(optarg, NULL, 0); break;
 		case 'n': g.nsess = strtoul(optarg, NULL, 0); break;
+		case 'b': g.burst = strtoul(optarg, NULL, 0); break;
 		case 't': g.secs = strtod(optarg, NULL); break;
 		case 'c': g.cpu = atoi(optarg); break;
 		case 'S': g.smac = optarg; break;
 		case 'D': g.dmac = optarg; break;
 		case 'a': g.src = optarg; break;
-		case 'b': g.dst = optarg; break;
+		case 'd': g.dst = optarg; break;
 		case 'A': g.isrc = optarg; break;
 		case 'B': g.idst = optarg; break;
 		case 'T': g.tunnel = strtoul(optarg, NULL, 0); break;
@@ -194,8 +197,8 @@ static int cmd_gen(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (!g.nsess || g.secs <= 0 || g.secs > 600)
-		die("-n must be > 0 and -t 0..600 seconds");
+	if (!g.nsess || !g.burst || g.secs <= 0 || g.secs > 600)
+		die("-n and -b must be > 0 and -t 0..600 seconds");
 	build_frame(&g, &f, &sid_off, &dst6_off);
 	if (g.nsess > 1 && !sid_off && !dst6_off)
 		die("-n > 1 needs -m l2tp or -m ip6 (what varies per session)");
@@ -218,6 +221,7 @@ static int cmd_gen(int argc, char **argv)
 	sk->rodata->tmpl_len = f.len < 96 ? f.len : 96;
 	memcpy((void *)sk->rodata->tmpl, pkt_cdata(&f), sk->rodata->tmpl_len);
 	sk->rodata->nsess = g.nsess;
+	sk->rodata->burst = g.burst;
 	sk->rodata->sess_per_tunnel = SESS_PER_TUNNEL;
 	sk->rodata->sid_off = sid_off;
 	sk->rodata->dst6_off = dst6_off;

@@ -18,13 +18,14 @@
 #define TRAFGEN_TMPL_MAX 128
 
 /* Generator knobs, set through the skeleton before load.  Frame i of the
- * run is frame (i mod nsess) of the session set: the L2TP ids at sid_off
+ * run belongs to session (i / burst) mod nsess: the L2TP ids at sid_off
  * (decap frames) or the low 32 bits of the inner IPv6 destination at
- * dst6_off (encap frames, index + 1) are rewritten from the session index, the same
- * mapping trafgen uses to install the sessions. */
+ * dst6_off (encap frames, index + 1) are rewritten from the session index,
+ * the same mapping trafgen uses to install the sessions. */
 const volatile __u32 tmpl_len = 64;
 const volatile __u8 tmpl[TRAFGEN_TMPL_MAX];
 const volatile __u32 nsess = 1;
+const volatile __u32 burst = 1;	/* consecutive frames of one session */
 const volatile __u32 sess_per_tunnel = 50000;
 const volatile __u32 sid_off;	/* 0: no L2TP ids to vary */
 const volatile __u32 dst6_off;	/* 0: no IPv6 destination to vary */
@@ -66,7 +67,7 @@ int trafgen_tx(struct xdp_md *ctx)
 	if (!cnt)
 		return XDP_ABORTED;
 	n = (*cnt)++;
-	idx = nsess > 1 ? (__u32)(n % nsess) : 0;
+	idx = nsess > 1 ? (__u32)((burst > 1 ? n / burst : n) % nsess) : 0;
 	if (bpf_xdp_store_bytes(ctx, 0, (void *)tmpl, tmpl_len & (TRAFGEN_TMPL_MAX - 1)))
 		return XDP_ABORTED;
 	if (!idx)

@@ -93,7 +93,8 @@ set style data linespoints
 set logscale x
 set xlabel "sessions installed"
 set yrange [0:*]
-plot "$data/scale.dat" using 1:2 title "decap + forward", "" using 1:3 title "encap + forward"
+plot "$data/scale.dat" using 1:2 title "decap + forward", "" using 1:3 title "encap + forward", \\
+     "" using 1:5 title "decap + forward, bursts of 16"
 EOG
 fi
 
