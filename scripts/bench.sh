@@ -138,6 +138,15 @@ other path, and `make bench` exits non-zero until they do.
 
 EOF
 	fi
+	if [ -s "$net" ] || [ -s "$net.ctrl" ]; then
+		echo "## Targets"
+		echo
+		echo "Each target is a ratio to a baseline of this run (or a rate); a missed one says"
+		echo "what limits it. Taken on a shared machine, the figures carry its noise."
+		echo
+		"${L2TPX_PY:-/usr/bin/python3}" "$repo/scripts/bench-targets.py" "$data"
+		echo
+	fi
 	if [ -s "$net" ]; then
 		echo "## Packet rates through veths"
 		echo
