@@ -47,7 +47,7 @@ struct dp_owned {
 	int n, cap;
 	struct dp_prefix p[];
 };
-#define DP_OWN_BUCKETS	65536
+#define DP_OWN_BUCKETS	16384	/* 128 KiB of heads; chains grow past that */
 
 struct dp {
 	char pin_dir[PATH_MAX / 2];
@@ -663,7 +663,7 @@ static struct dp_owned **own_slot(struct dp *dp, __u32 key)
 
 	if (!dp->own)
 		return NULL;
-	pp = &dp->own[(key * 0x9e3779b1u) >> 16];
+	pp = &dp->own[(key * 0x9e3779b1u) >> 18];	/* top 14 bits: DP_OWN_BUCKETS */
 	while (*pp && (*pp)->key != key)
 		pp = &(*pp)->next;
 	return pp;
