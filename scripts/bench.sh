@@ -34,6 +34,11 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
+# The source as it is before this run writes its plots and page.
+commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+	commit="$commit + uncommitted changes"
+fi
 table=$(mktemp)
 doc=$(mktemp)
 net=$(mktemp)
@@ -105,10 +110,6 @@ container=$(systemd-detect-virt --container 2>/dev/null || true)
 virt=
 [ -n "$vm" ] && [ "$vm" != none ] && virt="VM: $vm"
 [ -n "$container" ] && [ "$container" != none ] && virt="${virt:+$virt, }container: $container"
-commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [ -n "$(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
-	commit="$commit + uncommitted changes"
-fi
 clang_v=$(${CLANG:-clang} --version 2>/dev/null | head -n1 || true)
 libbpf_v=$(pkg-config --modversion libbpf 2>/dev/null || echo unknown)
 
