@@ -503,7 +503,13 @@ static void test_lns_data_before_iccn(void **state)
 	assert_non_null(s);
 	d[2] = p.ltid >> 8, d[3] = p.ltid & 0xff, d[4] = sid >> 8, d[5] = sid & 0xff;
 	d[6] = 0xff, d[7] = 0x03, d[8] = 0xc0, d[9] = 0x21, d[10] = 0x01;
-	d[11] = 0xa1;				/* kept: the first */
+	{
+		uint8_t big[L2TP_EARLY_MAX + 7] = { 0 };	/* too big to keep: not kept */
+
+		memcpy(big, d, 6);
+		l2tp_input(&f->l, f->fd, big, sizeof(big), &p.ep, &f->local);
+	}
+	d[11] = 0xa1;				/* kept: the first that fits */
 	l2tp_input(&f->l, f->fd, d, sizeof(d), &p.ep, &f->local);
 	d[11] = 0xa2;				/* not kept: one is enough */
 	l2tp_input(&f->l, f->fd, d, sizeof(d), &p.ep, &f->local);

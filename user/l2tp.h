@@ -19,7 +19,9 @@
 #define L2TP_RATE_SLOTS		1024
 #define L2TP_PEER_BUCKETS	4096
 #define L2TP_HOST_MAX		64
-#define L2TP_EARLY_MAX		2048	/* largest early data message kept (bytes) */
+/* Largest data message kept for a call still waiting for its ICCN: room for
+ * an LCP Configure-Request, little for a peer that opens calls to park data. */
+#define L2TP_EARLY_MAX		256
 
 enum tunnel_state {
 	TUNNEL_IDLE,
