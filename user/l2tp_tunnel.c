@@ -875,6 +875,12 @@ static void input_sccrq(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 		log_info("from %s: SCCRQ refused: not an LNS (lns = no)", udp_ep_str(from, ep, sizeof(ep)));
 		goto out;
 	}
+	if (!conf_peer_allowed(l->conf, &from->addr)) {
+		/* xl2tpd's `access control = yes`: only the listed LACs. */
+		log_info("from %s: SCCRQ refused: address not in any `lac =` range (access control)",
+			 udp_ep_str(from, ep, sizeof(ep)));
+		goto out;
+	}
 	if (!rate_ok(l, &from->addr)) {
 		l->stats.sccrq_dropped_rate++;
 		goto out;
@@ -904,6 +910,12 @@ static void input_sccrq(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 
 		l2tp_bytes_str(&m->host_name, host, sizeof(host));
 		tlog(LOG_INFO, t, "SCCRQ from host \"%s\"", host);
+		/* l2tp-secrets names hosts: its entry wins over the address's. */
+		sec = conf_host_secret(l->conf, host);
+		if (sec) {
+			snprintf(t->secret, sizeof(t->secret), "%s", sec);
+			t->has_secret = true;
+		}
 	}
 	t->peer_id = m->assigned_tunnel_id;
 	peer_link(t);

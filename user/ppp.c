@@ -767,6 +767,12 @@ static void ipcp_up(struct ppp_fsm *f)
 
 	plog(LOG_INFO, ps, "IPCP up: local %s, peer %s", inet_ntop(AF_INET, &ps->our_ip, a, sizeof(a)),
 	     inet_ntop(AF_INET, &ps->peer_ip, b, sizeof(b)));
+	if (ps->client && ps->dns[0] && ps->dns[0] != 0xffffffff)
+		plog(LOG_INFO, ps, "DNS from the LNS: %s%s%s",
+		     inet_ntop(AF_INET, &ps->dns[0], a, sizeof(a)),
+		     ps->dns[1] && ps->dns[1] != 0xffffffff ? " " : "",
+		     ps->dns[1] && ps->dns[1] != 0xffffffff
+			     ? inet_ntop(AF_INET, &ps->dns[1], b, sizeof(b)) : "");
 	ps->phase = PHASE_NETWORK;
 	if (handoff(ps)) {
 		/* Never half-installed: a session that cannot be installed
