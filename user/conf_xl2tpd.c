@@ -575,7 +575,7 @@ int conf_pppd_options_load(const char *path, struct conf *c, struct conf_lac *la
 int conf_l2tp_secrets_load(const char *path, struct conf *c, char *err, size_t errlen)
 {
 	struct secrets *s;
-	int default_weight = -1;
+	bool have_default = false;
 
 	if (secrets_load(path, 0, &s, err, errlen))
 		return -1;
@@ -596,13 +596,11 @@ int conf_l2tp_secrets_load(const char *path, struct conf *c, char *err, size_t e
 				    CONF_STR - 1);
 		}
 		if (!strcmp(e->server, "*")) {
-			/* an exact `us` wins over `*`; among equals the first line */
-			int w = strcmp(e->client, "*") != 0;
-
-			if (w > default_weight) {
+			/* xl2tpd takes the first line that matches */
+			if (!have_default) {
 				strcpy(c->secret, e->secret);
 				c->has_secret = true;
-				default_weight = w;
+				have_default = true;
 			}
 		} else if (addr_parse(e->server, &a) >= 0) {
 			for (k = 0; k < c->npeers; k++)
