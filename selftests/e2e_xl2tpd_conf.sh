@@ -85,6 +85,21 @@ check "unknown to l2tpxd: proxyarp warns with file:line" \
 	warned 'options.xl2tpd:12: pppd option "proxyarp" ignored'
 check "unknown to l2tpxd: lock warns with file:line" warned 'options.xl2tpd:13: pppd option "lock" ignored'
 
+out=$("$B/l2tpxd" -n -x "$T/xl2tpd.conf" -o port=abc 2>&1)
+check "-o with a bad value is an error naming it" grep -qF -- '-o: port: expected a port, got "abc"' <<<"$out"
+out=$("$B/l2tpxd" -n -x "$T/xl2tpd.conf" -o frobnicate=1 2>&1)
+check "-o with an unknown key is an error" grep -qF -- '-o: unknown key "frobnicate"' <<<"$out"
+# No -c, no -x: /etc/l2tpx/l2tpxd.conf if it exists, else xl2tpd's file.
+out=$("$B/l2tpxd" -n 2>&1)
+if [ -e /etc/l2tpx/l2tpxd.conf ]; then
+	check "no -c/-x: /etc/l2tpx/l2tpxd.conf is read" grep -qF "configuration /etc/l2tpx/l2tpxd.conf" <<<"$out"
+elif [ -e /etc/xl2tpd/xl2tpd.conf ]; then
+	check "no -c/-x and no /etc/l2tpx/l2tpxd.conf: /etc/xl2tpd/xl2tpd.conf is read" \
+		grep -qF "reading xl2tpd's /etc/xl2tpd/xl2tpd.conf" <<<"$out"
+else
+	nok "/etc/xl2tpd/xl2tpd.conf missing: install xl2tpd (scripts/deps.sh does)"
+fi
+
 start_lns_xl lns
 check "the LNS runs on the xl2tpd files" test -S "$T/lns.sock"
 tun_mtu() { nsx lns ip link show l2tpx0 | grep -q 'mtu 1280 '; }
