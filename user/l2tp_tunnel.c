@@ -875,14 +875,15 @@ static void input_sccrq(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 		log_info("from %s: SCCRQ refused: not an LNS (lns = no)", udp_ep_str(from, ep, sizeof(ep)));
 		goto out;
 	}
-	if (!conf_peer_allowed(l->conf, &from->addr)) {
-		/* xl2tpd's `access control = yes`: only the listed LACs. */
-		log_info("from %s: SCCRQ refused: address not in any `lac =` range (access control)",
-			 udp_ep_str(from, ep, sizeof(ep)));
-		goto out;
-	}
 	if (!rate_ok(l, &from->addr)) {
 		l->stats.sccrq_dropped_rate++;
+		goto out;
+	}
+	if (!conf_peer_allowed(l->conf, &from->addr)) {
+		/* xl2tpd's `access control = yes`: only the listed LACs.
+		 * After the rate limit, so a flood cannot flood the log. */
+		log_info("from %s: SCCRQ refused: address not in any `lac =` range (access control)",
+			 udp_ep_str(from, ep, sizeof(ep)));
 		goto out;
 	}
 	if (l->npending >= l->conf->max_pending_tunnels) {
