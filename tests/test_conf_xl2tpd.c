@@ -194,6 +194,31 @@ static void test_example_xl2tpd_conf(void **state)
 	assert_null(strstr(logbuf, "unknown"));
 }
 
+/* The other examples (*.conf) are Openswan ipsec.conf snippets: refused at
+ * their first line that is not INI, saying what they are. */
+static void test_example_ipsec_confs(void **state)
+{
+	static const struct {
+		const char *file;
+		int line;
+	} ex[] = {
+		{ EX "xl2tpd-L2TP-CERT-orgWIN2KXP.conf", 1 },
+		{ EX "xl2tpd-L2TP-CERT.conf", 2 },
+		{ EX "xl2tpd-L2TP-PSK-orgWIN2KXP.conf", 1 },
+		{ EX "xl2tpd-L2TP-PSK.conf", 2 },
+	};
+	struct conf c;
+	char err[512], want[256];
+
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		need(ex[i].file);
+		assert_int_equal(xload(ex[i].file, &c, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), "%s:%d: syntax error", ex[i].file, ex[i].line);
+		if (!strstr(err, want) || !strstr(err, "looks like an ipsec.conf"))
+			fail_msg("%s: \"%s\"", ex[i].file, err);
+	}
+}
+
 /* /etc/xl2tpd/xl2tpd.conf as Debian installs it: all comments. */
 static void test_etc_xl2tpd_conf(void **state)
 {
@@ -618,6 +643,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_example_xl2tpd_conf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_example_ipsec_confs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_etc_xl2tpd_conf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_etc_l2tp_secrets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_etc_ppp_options, setup, teardown),

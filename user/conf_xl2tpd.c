@@ -63,6 +63,7 @@ struct xl_ctx {
 	int lns_optfile_line;
 	char auth_file[CONF_STR];
 	bool auth_file_set;
+	bool ipsec_like;		/* a `conn` or `config setup` line was seen */
 };
 
 struct opt_ctx {
@@ -659,6 +660,9 @@ static char *xl_reader(char *buf, int n, void *arg)
 	for (s = buf; *s == ' ' || *s == '\t'; s++)
 		;
 	memmove(buf, s, strlen(s) + 1);
+	if (!strncmp(buf, "conn ", 5) || !strncmp(buf, "config setup", 12) ||
+	    !strncmp(buf, "version ", 8))
+		x->ipsec_like = true;
 	/* Sections are taken here, so that one without keys still counts. */
 	if (buf[0] == '[' && !x->failed) {
 		char name[CONF_STR + 8], *end = strchr(buf, ']');
@@ -1176,8 +1180,11 @@ int conf_xl2tpd_load(const char *path, struct conf *c, char *err, size_t errlen)
 	if (x->failed) {
 		rc = -1;
 	} else if (rc) {
-		snprintf(err, errlen, "%s:%d: syntax error (expected [section] or key = value)",
-			 path, rc);
+		snprintf(err, errlen, "%s:%d: syntax error (expected [section] or key = value)%s",
+			 path, rc,
+			 x->ipsec_like ? "; this looks like an ipsec.conf (conn, config setup): "
+					 "leave it to the IPsec daemon, l2tpxd reads xl2tpd.conf"
+				       : "");
 		rc = -1;
 	} else {
 		rc = xl_finish(x) ? -1 : 0;
