@@ -816,6 +816,65 @@ static void test_lcp_echo_reply(void **state)
 	expect_quiet(t);
 }
 
+/* An Echo-Request flood: the burst (lcp_echo_rate) is answered at once,
+ * then lcp_echo_rate per second; everything over the rate is dropped
+ * without a reply and counted, and the link stays up. */
+static void test_lcp_echo_flood_limited(void **state)
+{
+	static const uint8_t req[] = { PEER_MAGIC, 'f', 'l', 'o', 'o', 'd' };
+	struct pt *t = *state;
+	struct fx *f = t->f;
+	unsigned int answered = 0, sent = 0;
+
+	f->conf.lcp_echo_rate = 5;
+	f->conf.lcp_echo_interval = 0;
+	up_to_network(t);
+	ipcp_open(t);
+	expect_quiet(t);
+	/* 2000 requests per second for two seconds: 4 every 2 ms */
+	for (int ms = 0; ms < 2000; ms++) {
+		for (int k = 0; k < 4; k++, sent++)
+			send_cp(t, PPP_LCP, ECHO_REQ, (uint8_t)sent, req, sizeof(req));
+		/* the wire is bounded: read the answers as they come */
+		for (skip_zlbs(f); f->rd < f->nwire; skip_zlbs(f)) {
+			expect_cp(t, PPP_LCP, ECHO_REP);
+			answered++;
+		}
+		f->rd = f->nwire = 0;
+		advance(f, 1);
+	}
+	/* burst 5 + 5/s over the 2 s that followed (one token per 200 ms) */
+	assert_int_equal(sent, 8000);
+	assert_in_range(answered, 5 + 9, 5 + 10);
+	assert_int_equal(ps_of(t)->echo_dropped, sent - answered);
+	assert_int_equal(t->ctx->echo_dropped, sent - answered);
+	assert_int_equal(ps_of(t)->lcp.state, PPP_OPENED);
+	/* a quiet second later, one is answered again */
+	advance(f, 1000);
+	send_cp(t, PPP_LCP, ECHO_REQ, 0x99, req, sizeof(req));
+	expect_cp(t, PPP_LCP, ECHO_REP);
+	assert_int_equal(t->pkt[1], 0x99);
+	expect_quiet(t);
+}
+
+/* lcp_echo_rate 0: every request is answered. */
+static void test_lcp_echo_unlimited(void **state)
+{
+	static const uint8_t req[] = { PEER_MAGIC };
+	struct pt *t = *state;
+
+	t->f->conf.lcp_echo_rate = 0;
+	call_up(t);
+	lcp_open(t);
+	expect_cp(t, PPP_PROTO_CHAP, CHAP_CHALLENGE);
+	for (int i = 0; i < 100; i++) {
+		send_cp(t, PPP_LCP, ECHO_REQ, (uint8_t)i, req, sizeof(req));
+		expect_cp(t, PPP_LCP, ECHO_REP);
+		t->f->rd = t->f->nwire = 0;
+	}
+	assert_int_equal(ps_of(t)->echo_dropped, 0);
+}
+
 static void test_lcp_discard_identification(void **state)
 {
 	static const uint8_t disc[] = { PEER_MAGIC, 0xde, 0xad };
@@ -1605,6 +1664,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lcp_magic_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_reject_honoured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_echo_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_echo_flood_limited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_echo_unlimited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_discard_identification, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_unknown_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_protocol_reject, setup, teardown),

@@ -82,6 +82,7 @@ static void ppp_json(const struct ppp_session *ps, json_object *o)
 		json_object_object_add(o, "local_ip", json_object_new_string(
 					inet_ntop(AF_INET, &ps->our_ip, a, sizeof(a))));
 	json_object_object_add(o, "fast_path", json_object_new_boolean(ps->in_dp));
+	json_object_object_add(o, "echo_dropped", json_object_new_int64(ps->echo_dropped));
 }
 
 static json_object *sessions_json(struct l2tp *l)

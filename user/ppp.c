@@ -525,6 +525,15 @@ static int lcp_recv_other(struct ppp_fsm *f, uint8_t code, uint8_t id, const uin
 	case PPP_ECHO_REQ:
 		if (f->state != PPP_OPENED || len < 4 || len + 4 > sizeof(rep))
 			return 0;
+		if (!tbucket_take(&ps->echo_rx, ev_now(ps->ctx->loop))) {
+			/* An echo flood costs a counter, not a reply each. */
+			if (!(ps->echo_dropped++ % 1000))
+				plog(LOG_WARNING, ps, "Echo-Requests over lcp_echo_rate %u/s: "
+				     "dropping (%llu so far)", ps->ctx->conf->lcp_echo_rate,
+				     (unsigned long long)ps->echo_dropped);
+			ps->ctx->echo_dropped++;
+			return 0;
+		}
 		rep[0] = PPP_ECHO_REP;
 		rep[1] = id;
 		rep[2] = (len + 4) >> 8;
@@ -1233,6 +1242,8 @@ static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
 		}
 	}
 	ev_timer_init(&ps->echo_timer, echo_fire, ps);
+	/* A burst of one second's worth, then lcp_echo_rate per second. */
+	tbucket_init(&ps->echo_rx, c->conf->lcp_echo_rate, c->conf->lcp_echo_rate, ev_now(c->loop));
 	ev_timer_init(&ps->close_timer, close_fire, ps);
 	ev_timer_init(&ps->ra_timer, ra_fire, ps);
 	ppp_fsm_init(&ps->lcp, "LCP", PPP_LCP, &lcp_cb, NULL, c->loop, ps);
