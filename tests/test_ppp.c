@@ -1645,6 +1645,98 @@ static void test_ra_ignores_offlink_rs(void **state)
 	expect_quiet(t);
 }
 
+/* ---- faults: the peer vanishes at each PPP stage ------------------------ */
+
+/* Advances until l2tpx clears the call (a CDN), at most `limit` ms; every
+ * frame on the way must be a retry of `proto`.  Returns the time taken. */
+static uint64_t until_cdn(struct pt *t, uint16_t proto, uint64_t limit)
+{
+	struct fx *f = t->f;
+	uint64_t start = f->now;
+
+	while (f->now - start < limit) {
+		advance(f, 100);
+		for (skip_zlbs(f); f->rd < f->nwire; skip_zlbs(f)) {
+			const struct sent *w = &f->wire[f->rd];
+
+			if (w->buf[0] & 0x80) {
+				expect_cdn(t);
+				return f->now - start;
+			}
+			next_frame(t);
+			if (t->proto != proto && t->proto != PPP_LCP)
+				fail_msg("protocol %#06x retried, expected %#06x", t->proto, proto);
+		}
+	}
+	fail_msg("the call was not cleared within %llu ms", (unsigned long long)limit);
+	return 0;
+}
+
+/* After each: no call, no PPP session, the pool whole again. */
+static void fault_gone(struct pt *t, uint16_t proto, uint64_t limit)
+{
+	struct check_counts n;
+
+	until_cdn(t, proto, limit);
+	n = invariant(t->f);
+	assert_int_equal(n.sessions, 0);
+	assert_int_equal(t->ctx->nsessions, 0);
+	assert_int_equal(t->ctx->pool.in_use, 0);
+	assert_int_equal(n.pool_held, 0);
+}
+
+static void test_fault_gone_during_lcp(void **state)
+{
+	struct pt *t = *state;
+
+	call_up(t);
+	invariant(t->f);
+	/* Max-Configure (10) requests 3 s apart, then the call goes */
+	fault_gone(t, PPP_LCP, 40000);
+}
+
+static void test_fault_gone_during_chap(void **state)
+{
+	struct pt *t = *state;
+
+	t->f->conf.lcp_echo_interval = 0;
+	call_up(t);
+	lcp_open(t);
+	expect_cp(t, PPP_PROTO_CHAP, CHAP_CHALLENGE);
+	invariant(t->f);
+	fault_gone(t, PPP_PROTO_CHAP, 60000);
+}
+
+/* The address is taken once authenticated: it must come back. */
+static void test_fault_gone_during_ipcp(void **state)
+{
+	struct pt *t = *state;
+
+	t->f->conf.lcp_echo_interval = 0;
+	up_to_network(t);
+	expect_cp(t, PPP_IPCP, CONF_REQ);
+	invariant(t->f);
+	fault_gone(t, PPP_IPCP, 60000);
+}
+
+/* Mid-session, with an address from the pool: the echo keepalive ends
+ * the call and the address is free again. */
+static void test_fault_gone_mid_session(void **state)
+{
+	struct pt *t = *state;
+	struct check_counts n;
+
+	t->f->conf.lcp_echo_interval = 5;
+	t->f->conf.lcp_echo_failure = 3;
+	up_to_network(t);
+	ipcp_open(t);
+	n = invariant(t->f);
+	assert_int_equal(n.established, 1);
+	assert_int_equal(n.pool_in_use, 1);
+	assert_int_equal(n.pool_held, 1);
+	fault_gone(t, PPP_LCP, 60000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1692,6 +1784,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6cp_reject_honoured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6cp_router_advertisement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ra_ignores_offlink_rs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_gone_during_lcp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_gone_during_chap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_gone_during_ipcp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_gone_mid_session, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

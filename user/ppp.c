@@ -790,6 +790,24 @@ static void ipcp_down(struct ppp_fsm *f)
 	handoff_remove_v4(f->arg);
 }
 
+static bool ncp_alive(const struct ppp_fsm *f)
+{
+	return f->state >= PPP_REQ_SENT && f->state <= PPP_OPENED;
+}
+
+/* An NCP gave up (Max-Configure, Max-Failure, the peer terminated it):
+ * with no network protocol left the link has no use, and an address
+ * taken for it must not stay held; LCP closes, then the call (as pppd). */
+static void ncp_finished(struct ppp_fsm *f)
+{
+	struct ppp_session *ps = f->arg;
+
+	if (ncp_alive(&ps->ipcp) || ncp_alive(&ps->ipv6cp) || ps->lcp.state != PPP_OPENED)
+		return;
+	plog(LOG_INFO, ps, "%s finished and no network protocol is up: closing", f->name);
+	ppp_fsm_close(&ps->lcp);
+}
+
 static const struct ppp_fsm_cb ipcp_cb = {
 	.build_req = ipcp_build_req,
 	.recv_req = ipcp_recv_req,
@@ -798,6 +816,7 @@ static const struct ppp_fsm_cb ipcp_cb = {
 	.recv_rej = ipcp_recv_rej,
 	.this_layer_up = ipcp_up,
 	.this_layer_down = ipcp_down,
+	.this_layer_finished = ncp_finished,
 	.send = fsm_send,
 };
 
@@ -964,6 +983,7 @@ static const struct ppp_fsm_cb ipv6cp_cb = {
 	.recv_nak = ipv6cp_recv_nak,
 	.recv_rej = ipv6cp_recv_rej,
 	.this_layer_up = ipv6cp_up,
+	.this_layer_finished = ncp_finished,
 	.send = fsm_send,
 };
 
