@@ -20,7 +20,8 @@
 # E2E_FAULTS_RSS_KIB (default 2048) over the floods.  Privileges: CapEff, CapPrm and
 # CapBnd of the running LNS are exactly CAP_NET_ADMIN, CapInh and CapAmb empty,
 # NoNewPrivs 1, uid nobody; the control socket is 0660 group nogroup; a secrets file
-# readable by others is refused.
+# readable by others is refused.  Last, the reference client is killed with -9 and
+# must leave nothing behind.
 set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 L2TPX_NS_PREFIX=l2xf$$-
@@ -147,7 +148,8 @@ password = wonder land
 redial = no
 EOC
 ip netns exec "$(ns_name cli)" "$L2TPXD" -d -v -c "$T/cli.conf" >"$T/cli.log" 2>&1 &
-PIDS="$PIDS $!"
+CLI_PID=$!
+PIDS="$PIDS $CLI_PID"
 wait_until 20 bash -c "ip -n $(ns_name cli) -4 -o addr show dev ppp0 | grep -q inet"
 nsip cli route add 203.0.113.0/24 dev ppp0 2>/dev/null
 tap_check "reference call: up after the drop, ping cli -> srv through it" \
@@ -264,6 +266,14 @@ D1=$(ns_stat lns decap-fwd 2>/dev/null)
 # be handed to the kernel for neighbour resolution, the rest XDP forwards.
 tap_cmp "the reference call's traffic went through XDP ($((D1 - D0)) of 92 decapsulated)" \
 	$((D1 - D0)) -ge 80
+
+# Last, the reference client itself dies (kill -9): nothing of it may stay.
+kill -9 "$CLI_PID"
+wait "$CLI_PID" 2>/dev/null
+tap_check "client killed with -9: its call leaves daemon, maps and pool; check holds" \
+	wait_until 20 bash -c "ip netns exec $(ns_name lns) $L2TPXCTL -s $T/lns.sock -j check | $L2TPX_PY -c '
+import json,sys; d=json.load(sys.stdin)
+assert d[\"ok\"] and d[\"sessions\"]==0 and d[\"dp_sessions\"]==0 and d[\"pool_in_use\"]==0, d'"
 
 if [ "$TAP_FAILED" != 0 ]; then
 	tap_diag "--- lns.log (tail)"
