@@ -20,7 +20,9 @@
 # E2E_FAULTS_RSS_KIB (default 2048) over the floods.  Privileges: CapEff, CapPrm and
 # CapBnd of the running LNS are exactly CAP_NET_ADMIN, CapInh and CapAmb empty,
 # NoNewPrivs 1, uid nobody; the control socket is 0660 group nogroup; a secrets file
-# readable by others is refused.  Last, the reference client is killed with -9 and
+# readable by others is refused.  `l2tpxctl check` is shown to report a foreign map
+# session and a map entry deleted behind the daemon's back.  Last, the reference
+# client is killed with -9 and
 # must leave nothing behind.
 set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -266,6 +268,24 @@ D1=$(ns_stat lns decap-fwd 2>/dev/null)
 # be handed to the kernel for neighbour resolution, the rest XDP forwards.
 tap_cmp "the reference call's traffic went through XDP ($((D1 - D0)) of 92 decapsulated)" \
 	$((D1 - D0)) -ge 80
+
+# The check is not blind: a static session beside the daemon's calls, and the
+# reference call's map entry deleted behind the daemon's back, are both reported.
+ctl session add tunnel 7 session 8 peer-tunnel 9 peer-session 10 local 192.0.2.2 \
+	peer 192.0.2.99 addr 198.51.100.200/32 >/dev/null
+ctl check >"$T/check.out"
+rc=$?
+tap_check "check reports a map session that is not the daemon's (exit $rc)" \
+	bash -c "[ $rc -eq 1 ] && grep -q 'map session 7/8 is not one of the daemon' '$T/check.out'"
+ctl session del tunnel 7 session 8 >/dev/null 2>&1
+tap_check "check holds again once it is deleted" clean
+read -r tid sid <<<"$(ctl -j session show | jq_ '"%d %d" % next((s["tunnel"], s["session"]) for s in d if s.get("origin") == "l2tpxd")')"
+nsx lns bpftool map delete pinned "$PIN/l2tpx_sessions" \
+	key $((tid >> 8)) $((tid & 255)) $((sid >> 8)) $((sid & 255))
+ctl check >"$T/check.out"
+rc=$?
+tap_check "check reports the call whose map entry vanished (exit $rc)" \
+	bash -c "[ $rc -eq 1 ] && grep -q 'session $tid/$sid is handed off but missing from the maps' '$T/check.out'"
 
 # Last, the reference client itself dies (kill -9): nothing of it may stay.
 kill -9 "$CLI_PID"

@@ -1737,6 +1737,40 @@ static void test_fault_gone_mid_session(void **state)
 	fault_gone(t, PPP_LCP, 60000);
 }
 
+static void collect_problem(void *arg, const char *msg)
+{
+	char *buf = arg;
+
+	snprintf(buf + strlen(buf), 1024 - strlen(buf), "%s\n", msg);
+}
+
+/* The check is not blind: an address the pool lost track of, and one
+ * taken in the pool by nobody, are both reported, then fixed back. */
+static void test_check_finds_pool_mismatch(void **state)
+{
+	struct pt *t = *state;
+	struct check_counts n;
+	char probs[1024] = "";
+	uint32_t a, stray;
+
+	t->f->conf.lcp_echo_interval = 0;
+	up_to_network(t);
+	a = ipcp_open(t);
+	invariant(t->f);
+	pool_put(&t->ctx->pool, a);		/* the pool forgets the call's address */
+	assert_int_equal(l2tpx_check(&t->f->l, &n, collect_problem, probs), 2);
+	assert_non_null(strstr(probs, "holds 10.0.0.10, which the pool counts as free"));
+	assert_non_null(strstr(probs, "the pool counts 0 addresses in use, the sessions hold 1"));
+	assert_int_equal(pool_take(&t->ctx->pool, a, &a), 0);
+	invariant(t->f);
+	assert_int_equal(pool_take(&t->ctx->pool, 0, &stray), 0);	/* leaked */
+	probs[0] = '\0';
+	assert_int_equal(l2tpx_check(&t->f->l, &n, collect_problem, probs), 2);
+	assert_non_null(strstr(probs, "is taken in the pool but held by no session"));
+	pool_put(&t->ctx->pool, stray);
+	assert_int_equal(invariant(t->f).pool_held, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1788,6 +1822,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_gone_during_chap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_gone_during_ipcp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_gone_mid_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_finds_pool_mismatch, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
