@@ -22,8 +22,7 @@
 # NoNewPrivs 1, uid nobody; the control socket is 0660 group nogroup; a secrets file
 # readable by others is refused.  `l2tpxctl check` is shown to report a foreign map
 # session and a map entry deleted behind the daemon's back.  Last, the reference
-# client is killed with -9 and
-# must leave nothing behind.
+# client is killed with -9 and must leave nothing behind.
 set -u
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 L2TPX_NS_PREFIX=l2xf$$-
