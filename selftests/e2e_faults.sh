@@ -255,6 +255,8 @@ import json,sys; d=json.load(sys.stdin)
 assert d[\"echo_sent\"]==5000 and 5 <= d[\"echo_replies\"] <= 60, d'"
 dropped=$(ctl -j session show | jq_ 'max([s.get("echo_dropped", 0) for s in d if s.get("origin") == "l2tpxd"] or [0])')
 tap_cmp "echo flood: the LNS counted the dropped requests ($dropped)" "${dropped:-0}" -ge 4900
+tap_cmp "echo flood: counted in stats daemon too" \
+	"$(ctl -j stats daemon | jq_ 'd["lcp_echo_dropped"]')" -eq "${dropped:-x}"
 tap_check "echo flood: the LNS logged the limit once per 1000, not per request" \
 	bash -c "n=\$(grep -c 'over lcp_echo_rate' '$T/lns.log'); [ \$n -ge 1 ] && [ \$n -le 6 ]"
 wait "$FPID"

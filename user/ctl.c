@@ -144,6 +144,11 @@ static json_object *stats_json(struct l2tp *l)
 	json_object_object_add(o, "tunnels", json_object_new_int(l->ntunnels));
 	json_object_object_add(o, "tunnels_pending", json_object_new_int(l->npending));
 	json_object_object_add(o, "sessions", json_object_new_int(l->nsessions));
+	if (l->sops == &ppp_l2tp_ops) {
+		const struct ppp_ctx *p = l->sops_arg;
+
+		json_object_object_add(o, "lcp_echo_dropped", json_object_new_int64(p->echo_dropped));
+	}
 	return o;
 }
 
