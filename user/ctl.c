@@ -152,9 +152,12 @@ static json_object *stats_json(struct l2tp *l)
 	return o;
 }
 
+#define CHECK_LISTED	100	/* problems listed in a reply; all are counted */
+
 static void check_problem(void *arg, const char *msg)
 {
-	json_object_array_add(arg, json_object_new_string(msg));
+	if (json_object_array_length(arg) < CHECK_LISTED)
+		json_object_array_add(arg, json_object_new_string(msg));
 }
 
 /* The daemon against the maps and the pool (check.h). */
@@ -165,6 +168,7 @@ static json_object *check_json(struct l2tp *l)
 	int bad = l2tpx_check(l, &n, check_problem, p);
 
 	json_object_object_add(o, "ok", json_object_new_boolean(!bad));
+	json_object_object_add(o, "nproblems", json_object_new_int(bad));
 	json_object_object_add(o, "sessions", json_object_new_int(n.sessions));
 	json_object_object_add(o, "established", json_object_new_int(n.established));
 	json_object_object_add(o, "fast_path", json_object_new_int(n.fast_path));
