@@ -357,10 +357,15 @@ static int cmd_check(void)
 		       json_object_object_get_ex(o, "dp_sessions", &v) && v ?
 			       json_object_get_string(v) : "0",
 		       (long long)jint(o, "pool_in_use"), (long long)jint(o, "pool_held"));
-		if (json_object_object_get_ex(o, "problems", &p))
-			for (size_t i = 0; i < json_object_array_length(p); i++)
+		if (json_object_object_get_ex(o, "problems", &p)) {
+			size_t n = json_object_array_length(p);
+
+			for (size_t i = 0; i < n; i++)
 				printf("  %s\n",
 				       json_object_get_string(json_object_array_get_idx(p, i)));
+			if ((size_t)jint(o, "nproblems") > n)
+				printf("  ... and %lld more\n", (long long)jint(o, "nproblems") - (long long)n);
+		}
 	}
 	json_object_put(o);
 	return ok ? 0 : 1;
