@@ -187,8 +187,8 @@ int l2tpx_check(struct l2tp *l, struct check_counts *cnt, check_problem_fn fn, v
 
 		for (struct l2tp_session *s = t ? t->sessions : NULL; s; s = s->tnext) {
 			if (++listed > l->nsessions) {
-				problem(&k, "more sessions on the tunnels' lists than the %u counted",
-					l->nsessions);
+				problem(&k, "more sessions on the tunnels' lists than the %u "
+					"counted", l->nsessions);
 				goto out;
 			}
 			check_session(&k, t, s);

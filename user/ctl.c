@@ -147,7 +147,8 @@ static json_object *stats_json(struct l2tp *l)
 	if (l->sops == &ppp_l2tp_ops) {
 		const struct ppp_ctx *p = l->sops_arg;
 
-		json_object_object_add(o, "lcp_echo_dropped", json_object_new_int64(p->echo_dropped));
+		json_object_object_add(o, "lcp_echo_dropped",
+				       json_object_new_int64(p->echo_dropped));
 	}
 	return o;
 }

@@ -341,10 +341,12 @@ static int cmd_daemon_stats(void)
 static int cmd_check(void)
 {
 	json_object *o = daemon_req("check", false), *p, *v;
+	json_object *dps = NULL;
 	int ok;
 
 	if (!o)
 		return 2;
+	json_object_object_get_ex(o, "dp_sessions", &dps);
 	ok = json_object_object_get_ex(o, "ok", &v) && json_object_get_boolean(v);
 	if (json_out) {
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
@@ -353,9 +355,7 @@ static int cmd_check(void)
 		       "%s%s map sessions, pool %lld in use / %lld held\n",
 		       ok ? "consistent" : "INCONSISTENT", (long long)jint(o, "sessions"),
 		       (long long)jint(o, "established"), (long long)jint(o, "fast_path"),
-		       json_object_object_get_ex(o, "dp_sessions", &v) && v ? "" : "no data plane, ",
-		       json_object_object_get_ex(o, "dp_sessions", &v) && v ?
-			       json_object_get_string(v) : "0",
+		       dps ? "" : "no data plane, ", dps ? json_object_get_string(dps) : "0",
 		       (long long)jint(o, "pool_in_use"), (long long)jint(o, "pool_held"));
 		if (json_object_object_get_ex(o, "problems", &p)) {
 			size_t n = json_object_array_length(p);
@@ -364,7 +364,8 @@ static int cmd_check(void)
 				printf("  %s\n",
 				       json_object_get_string(json_object_array_get_idx(p, i)));
 			if ((size_t)jint(o, "nproblems") > n)
-				printf("  ... and %lld more\n", (long long)jint(o, "nproblems") - (long long)n);
+				printf("  ... and %lld more\n",
+				       (long long)jint(o, "nproblems") - (long long)n);
 		}
 	}
 	json_object_put(o);

@@ -71,8 +71,9 @@ int priv_drop(const char *user, char *err, size_t errlen)
 		errno = 0;
 		pw = getpwnam(user);
 		if (!pw) {
-			snprintf(err, errlen, "user %s: %s; create it (useradd --system %s) or "
-				 "remove the `user` key", user, errno ? strerror(errno) : "no such user",
+			snprintf(err, errlen,
+				 "user %s: %s; create it (useradd --system %s) or remove the "
+				 "`user` key", user, errno ? strerror(errno) : "no such user",
 				 user);
 			return -1;
 		}
