@@ -47,6 +47,7 @@ void conf_defaults(struct conf *c)
 	c->mtu = 1500;
 	c->lcp_echo_interval = 30;
 	c->lcp_echo_failure = 4;
+	c->lcp_echo_rate = 10;
 	c->ipv6cp = true;
 }
 
@@ -214,6 +215,7 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 	UINT("mtu", c->mtu, 576, 9216)
 	UINT("lcp_echo_interval", c->lcp_echo_interval, 0, 3600)
 	UINT("lcp_echo_failure", c->lcp_echo_failure, 1, 100)
+	UINT("lcp_echo_rate", c->lcp_echo_rate, 0, 100000)
 	UINT("mss", c->mss, 0, 65535)
 	BOOL("ipv6cp", c->ipv6cp)
 	BOOL("proxy_lcp", c->proxy_lcp)
@@ -224,6 +226,8 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 	STR("core", c->core)
 	STR("subscriber_dev", c->subscriber_dev)
 	STR("ctl_socket", c->ctl_socket)
+	STR("ctl_group", c->ctl_group)
+	STR("user", c->user)
 	UINT("hello_interval", c->hello_interval, 0, 3600)
 	UINT("retransmit_initial_ms", c->rdt.rtx_initial_ms, 100, 60000)
 	UINT("retransmit_cap_ms", c->rdt.rtx_cap_ms, 1000, 600000)

@@ -78,6 +78,8 @@ struct conf {
 	char core[IF_NAMESIZE];
 	char subscriber_dev[IF_NAMESIZE];
 	char ctl_socket[CONF_STR];
+	char ctl_group[CONF_STR];	/* group of the control socket (0660), "" = root only */
+	char user[CONF_STR];		/* run as this user after setup, "" = stay root */
 	/* PPP (LNS) */
 	char ip_range[CONF_MAX_RANGES][64];
 	int nranges;
@@ -90,6 +92,7 @@ struct conf {
 	unsigned int mtu;		/* path MTU toward LACs (outer packets) */
 	unsigned int lcp_echo_interval;	/* s, 0 = off */
 	unsigned int lcp_echo_failure;
+	unsigned int lcp_echo_rate;	/* Echo-Requests answered per session per s, 0 = all */
 	unsigned int mss;		/* TCP MSS clamp, 0 = off */
 	bool ipv6cp;
 	bool proxy_lcp;			/* honour the LAC's Proxy LCP and Proxy Authen */

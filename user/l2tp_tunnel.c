@@ -397,6 +397,9 @@ static void notify_down(struct l2tp_tunnel *t)
 
 static void enter_closing(struct l2tp_tunnel *t)
 {
+	/* A new SCCRQ from the peer reusing its Assigned Tunnel ID is a new
+	 * tunnel, not a retransmission to this one in its hold period. */
+	peer_unlink(t);
 	while (t->sessions)
 		session_destroy(t->sessions, true);
 	notify_down(t);

@@ -19,6 +19,7 @@
 #include "l2tp.h"
 #include "log.h"
 #include "ppp.h"
+#include "priv.h"
 #include "secrets.h"
 #include "tun.h"
 
@@ -250,6 +251,8 @@ int main(int argc, char **argv)
 	d.ctl = ctl_open(d.loop, d.conf.ctl_socket, &d.l2tp);
 	if (!d.ctl)
 		fatalx("control socket %s unavailable", d.conf.ctl_socket);
+	if (ctl_set_group(d.ctl, d.conf.ctl_group))
+		fatalx("control socket %s: cannot set its access (ctl_group)", d.conf.ctl_socket);
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -259,6 +262,12 @@ int main(int argc, char **argv)
 	d.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (d.sfd < 0 || ev_fd_add(d.loop, d.sfd, 1, on_signal, &d))
 		fatal("signalfd");
+	/* Everything that needed privilege is open: sockets, map fds, the
+	 * TUN device, the control socket.  Keep CAP_NET_ADMIN only. */
+	if (priv_drop(d.conf.user, errbuf, sizeof(errbuf)))
+		fatalx("dropping privileges: %s", errbuf);
+	log_info("privileges dropped: CAP_NET_ADMIN kept, no_new_privs%s%s",
+		 d.conf.user[0] ? ", running as " : "", d.conf.user);
 
 	for (int i = 0; i < d.conf.nlacs; i++) {
 		struct udp_ep ep = { .addr = d.conf.lacs[i].lns, .port = d.conf.lacs[i].port };
