@@ -88,6 +88,10 @@ struct conf {
 	int npeers;
 	struct conf_lac lacs[CONF_MAX_LACS];
 	int nlacs;
+	/* Accelerator mode (docs/ACCEL.md): xl2tpd + pppd negotiate on a
+	 * kernel with L2TP, l2tpxd only fast-paths their sessions. */
+	bool accel;
+	char accel_kernel_ifaces[CONF_STR];	/* fnmatch globs kept on the kernel path */
 };
 
 void conf_defaults(struct conf *c);
