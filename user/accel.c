@@ -358,7 +358,8 @@ static int session_cb(struct nl_msg *m, void *arg)
 	struct accel_entry *n;
 	struct accel_ksess s;
 
-	if (accel_parse_session(nlmsg_hdr(m), &s))
+	/* Session 0 is pppol2tp's tunnel-management socket, not a call. */
+	if (accel_parse_session(nlmsg_hdr(m), &s) || !s.session_id)
 		return NL_SKIP;
 	n = grow(a->ent, &a->capent, a->nent + 1, sizeof(*n));
 	if (!n)
