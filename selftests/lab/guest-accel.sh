@@ -27,7 +27,7 @@ wait_fast() { for _ in $(seq 150); do fast_up && return 0; sleep 0.1; done; retu
 start_accel() {
 	/lab/l2tpxd -d -v --accel -c /run/accel.conf >"$OUT/l2tpxd-accel-$1.log" 2>&1 &
 	APID=$!
-	for _ in $(seq 100); do [ -S $SOCK ] && break; sleep 0.1; done
+	for _ in $(seq 1800); do [ -S $SOCK ] && break; kill -0 "$APID" 2>/dev/null || break; sleep 0.1; done
 }
 stop_accel() { kill "$APID" 2>/dev/null; wait "$APID" 2>/dev/null; rm -f $SOCK; }
 ppp_rx() { cat /sys/class/net/ppp0/statistics/rx_packets 2>/dev/null || echo 0; }
