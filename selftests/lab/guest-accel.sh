@@ -48,10 +48,26 @@ write_lns_conf /run/lns 192.0.2.2
 sed -i 's/^lcp-echo-interval .*/lcp-echo-interval 1/' /run/lns/options.ppp
 sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0 net.ipv4.ip_forward=1
 mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+# A server behind the LNS (netns srv, 198.51.100.2) on a veth "core" link:
+# forwarded traffic, where XDP redirects both ways.  An XDP redirect into a
+# veth needs a program on its far end; XDP on veth wants TX csum offload off.
+ip netns add srv
+ip link add vcore type veth peer name vsrv netns srv
+ip addr add 198.51.100.1/24 dev vcore
+ip link set vcore up
+ip -n srv addr add 198.51.100.2/24 dev vsrv
+ip -n srv link set lo up
+ip -n srv link set vsrv up
+ip -n srv route add default via 198.51.100.1
+ethtool -K vcore tx off >/dev/null
+ip netns exec srv ethtool -K vsrv tx off >/dev/null
+ip -n srv link set dev vsrv xdpdrv obj /lab/xdp_noop.bpf.o sec xdp
+fact srv_xdp_noop $?
 cat >/run/accel.conf <<EOC
 [global]
 mode = accel
 uplink = eth0
+core = vcore
 ctl_socket = $SOCK
 EOC
 
@@ -71,6 +87,7 @@ accel_json >"$OUT/accel-learned.json"
 $CTL accel show
 
 sec "traffic both ways"
+host ip route replace 198.51.100.0/24 dev ppp0
 RX0=$(ppp_rx)
 host ping -c 20 -i 0.2 -W 2 203.0.113.1 >"$OUT/ping-from-host.txt"
 ping -c 20 -i 0.2 -W 2 "$PEER" >"$OUT/ping-from-guest.txt" 2>&1
@@ -111,14 +128,18 @@ $CTL unload
 RX0=$(ppp_rx)
 host ping -f -q -c $COUNT -W 1 203.0.113.1 >"$OUT/bench-kernel.txt"
 fact bench_kernel_ppp0_rx $(($(ppp_rx) - RX0))
+host ping -f -q -c $COUNT -W 1 198.51.100.2 >"$OUT/bench-kernel-fwd.txt"
 start_accel 3
 wait_fast
 fact bench_fast_ready $?
 RX0=$(ppp_rx)
 host ping -f -q -c $COUNT -W 1 203.0.113.1 >"$OUT/bench-fast.txt"
 fact bench_fast_ppp0_rx $(($(ppp_rx) - RX0))
+$CTL -j stats >"$OUT/stats-bench-local.json"
+host ping -f -q -c $COUNT -W 1 198.51.100.2 >"$OUT/bench-fast-fwd.txt"
 accel_json >"$OUT/accel-bench.json"
-cat "$OUT/bench-kernel.txt" "$OUT/bench-fast.txt"
+$CTL -j stats >"$OUT/stats-bench.json"
+cat "$OUT"/bench-*.txt
 
 sec "the call ends: entries leave"
 host 'kill $CLIENT_PID; sleep 1' >/dev/null
@@ -134,6 +155,7 @@ host exit >/dev/null
 stop_accel
 $CTL unload
 kill "$PID"
+ip netns del srv
 sleep 1
 cp /run/lns/pppd.log "$OUT/pppd-lns.log" 2>/dev/null
 touch /lab/host-done

@@ -35,7 +35,7 @@ DEBS=$("$REPO/selftests/lab/guest-debs.sh") || { nok "l2tpx's runtime .debs fetc
 ok "l2tpx's runtime .debs fetched for the guest ($DEBS)"
 
 (cd "$LABDIR" && TIMEOUT=${TIMEOUT:-420} \
-	EXTRA_FILES="$(echo "$DEBS"/*.deb) $REPO/build/l2tpxd $REPO/build/l2tpxctl" \
+	EXTRA_FILES="$(echo "$DEBS"/*.deb) $REPO/build/l2tpxd $REPO/build/l2tpxctl $REPO/build/bpf/xdp_noop.bpf.o" \
 	./boot.sh "$REPO/selftests/lab/guest-accel.sh" "$REPO/selftests/lab/hook-accel.sh") \
 	>/tmp/l2tpx-lab-accel.log 2>&1
 R=$(ls -td "$LAB"/runs/guest-accel-* 2>/dev/null | head -1)
@@ -49,6 +49,7 @@ jq_py() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); 
 check "the run finished (qemu and scenario)" test -e "$OUT/rc"
 check "the runtime libraries installed in the guest" is dpkg_rc 0
 check "l2tpxd runs in the guest" is l2tpxd_runs 0
+check "the server netns behind the LNS has xdp_noop on its veth" is srv_xdp_noop 0
 check "xl2tpd + pppd brought ppp0 up with the client's address" \
 	grep -q '^ppp_peer=203\.0\.113\.' "$OUT/accel.txt"
 check "accel learned the kernel session and put it in the fast path" is learned 0
@@ -77,6 +78,13 @@ check "pings after the restart pass" grep -q " 0% packet loss" "$OUT/ping-after-
 check "bench: ping -f through kernel pppol2tp lost nothing" grep -q " 0% packet loss" "$OUT/bench-kernel.txt"
 check "bench: ping -f through the fast path lost nothing" grep -q " 0% packet loss" "$OUT/bench-fast.txt"
 check "bench: the kernel path went through ppp0 (rx grew by the count)" ge bench_kernel_ppp0_rx 2000
+check "bench: the fast path bypassed ppp0 (rx grew by < 20 during 2000)" \
+	bash -c "v=\$(sed -n 's/^bench_fast_ppp0_rx=//p' '$OUT/accel.txt'); [ -n \"\$v\" ] && [ \"\$v\" -lt 20 ]"
+check "bench: forwarded ping -f to the server behind the LNS, kernel path, no loss" \
+	grep -q " 0% packet loss" "$OUT/bench-kernel-fwd.txt"
+check "bench: forwarded ping -f, fast path, no loss" grep -q " 0% packet loss" "$OUT/bench-fast-fwd.txt"
+check "bench: forwarded traffic went XDP both ways (decap-fwd and encap-fwd >= 1000 more)" \
+	/usr/bin/python3 -c "import json; a=json.load(open('$OUT/stats-bench-local.json')); b=json.load(open('$OUT/stats-bench.json')); d=lambda k: b[k]['packets']-a[k]['packets']; assert d('decap-fwd') >= 1000 and d('encap-fwd') >= 1000, (d('decap-fwd'), d('encap-fwd'))"
 check "bench: the fast path carried the flood (fast rx >= 2000)" \
 	jq_py "$OUT/accel-bench.json" "assert s[0]['fast_rx_packets'] >= 2000 and s[0]['fast_tx_packets'] >= 2000"
 check "after the call ended accel show lists no session" \
@@ -84,7 +92,7 @@ check "after the call ended accel show lists no session" \
 check "after the call ended the data plane holds no session" \
 	jq_py "$OUT/session-after-hangup.json" "assert len(s) == 0"
 rate() { sed -n 's/.*transmitted, \([0-9]*\) received.*time \([0-9]*\)ms.*/\1 \2/p' "$1" | awk '$2 > 0 { printf "%d", $1 * 1000 / $2 }'; }
-K=$(rate "$OUT/bench-kernel.txt")
-FP=$(rate "$OUT/bench-fast.txt")
-echo "# ping -f -c $(fact bench_fast_ppp0_rx >/dev/null; echo 2000): kernel pppol2tp ${K:-?} pkt/s, l2tpx fast path ${FP:-?} pkt/s (run $R)"
+echo "# ping -f -c 2000 round trips/s, kernel pppol2tp vs l2tpx fast path (run $R):"
+echo "#   to the LNS itself:     $(rate "$OUT/bench-kernel.txt") vs $(rate "$OUT/bench-fast.txt")"
+echo "#   forwarded to a server: $(rate "$OUT/bench-kernel-fwd.txt") vs $(rate "$OUT/bench-fast-fwd.txt")"
 finish
