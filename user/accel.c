@@ -659,6 +659,23 @@ static struct nl_sock *sock_open(int proto)
 	return s;
 }
 
+int accel_probe(void)
+{
+	struct nl_sock *s = sock_open(NETLINK_GENERIC);
+	int fam;
+
+	if (!s)
+		return -ENOMEM;
+	fam = genl_ctrl_resolve(s, L2TP_GENL_NAME);
+	nl_socket_free(s);
+	if (fam < 0) {
+		log_warnx("accel: the kernel has no L2TP netlink family: "
+			  "modprobe l2tp_netlink l2tp_ppp (needs CONFIG_L2TP)");
+		return -ENOENT;
+	}
+	return 0;
+}
+
 int accel_start(struct accel **ap, struct ev_loop *loop, const struct conf *conf, struct dp *dp)
 {
 	struct accel *a = calloc(1, sizeof(*a));

@@ -110,6 +110,8 @@ enum accel_why accel_judge(struct accel_entry *e, const char *kernel_ifaces, uns
 
 struct accel;
 
+/* Does the kernel offer the L2TP netlink family?  0 or -ENOENT (logged). */
+int accel_probe(void);
 int accel_start(struct accel **ap, struct ev_loop *loop, const struct conf *conf, struct dp *dp);
 void accel_stop(struct accel *a);
 /* `accel show` for the control socket. */

@@ -166,8 +166,11 @@ static int signals_setup(struct daemon *d)
  * kernel's sessions (docs/ACCEL.md). */
 static int accel_main(struct daemon *d, const char *pin_dir)
 {
-	int err = dp_setup(d, pin_dir);
+	int err;
 
+	if (accel_probe())
+		fatalx("accelerator mode needs a kernel with L2TP (xl2tpd's kernel mode)");
+	err = dp_setup(d, pin_dir);
 	if (err)
 		fatalx("data plane: %s", strerror(-err));
 	if ((err = accel_start(&d->accel, d->loop, &d->conf, d->dp)))
