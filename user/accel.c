@@ -366,6 +366,7 @@ static int session_cb(struct nl_msg *m, void *arg)
 		return NL_STOP;
 	a->ent = n;
 	memset(&a->ent[a->nent], 0, sizeof(*n));
+	a->ent[a->nent].why = ACCEL_NO_IFACE;	/* until judged */
 	a->ent[a->nent++].ks = s;
 	return NL_OK;
 }
