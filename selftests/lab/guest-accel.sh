@@ -81,6 +81,8 @@ PEER=$(ip -4 -o addr show dev ppp0 2>/dev/null | sed -n 's/.*peer \([0-9.]*\).*/
 fact ppp_peer "${PEER:-none}"
 run ip -d addr show ppp0
 cat /proc/net/pppol2tp >"$OUT/pppol2tp.txt" 2>&1
+ip l2tp show tunnel >"$OUT/ip-l2tp.txt" 2>&1
+ip l2tp show session >>"$OUT/ip-l2tp.txt" 2>&1
 wait_fast
 fact learned $?
 accel_json >"$OUT/accel-learned.json"
@@ -153,7 +155,7 @@ bench_one() {
 			done >>"$OUT/bench.txt"
 	done
 }
-for r in 1 2 3; do
+for r in 1 2 3 4 5; do
 	stop_accel
 	$CTL session del tunnel "$TID" session "$SID"
 	bench_one $r kernel
