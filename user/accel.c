@@ -482,32 +482,32 @@ static void tc_attach(struct accel *a, const struct accel_entry *e)
 	}
 }
 
-/* Make the maps say what the kernel says; what is there and right stays
- * (with its counters), so a restart changes nothing. */
-static void sync_dp(struct accel *a)
+int accel_sync(struct dp *dp, struct accel_entry *ent, int nent, const char *kernel_ifaces,
+	       unsigned int mtu, void (*installed)(const struct accel_entry *, void *), void *arg,
+	       struct accel_sync_counts *cnt)
 {
 	struct held_list h = { 0 };
-	int kept = 0, added = 0, removed = 0;
+	struct accel_sync_counts c = { 0 };
 
-	if (dp_session_foreach(a->dp, held_cb, &h)) {
+	if (dp_session_foreach(dp, held_cb, &h)) {
 		log_warnx("accel: cannot read the session map; next try in %u ms", ACCEL_RESCAN_MS);
 		free(h.v);
-		return;
+		return -EIO;
 	}
 	for (int i = 0; i < h.n; i++) {
 		struct held *d = &h.v[i];
-		struct accel_entry *e = find_ent(a->ent, a->nent, ntohs(d->key.tunnel_id),
+		struct accel_entry *e = find_ent(ent, nent, ntohs(d->key.tunnel_id),
 						 ntohs(d->key.session_id));
 		struct l2tpx_sess_key k;
 		struct l2tpx_session v;
 
-		if (e && accel_judge(e, a->conf->accel_kernel_ifaces, a->conf->mtu, &k, &v) ==
+		if (e && accel_judge(e, kernel_ifaces, mtu, &k, &v) ==
 				 ACCEL_FAST &&
 		    same_val(&v, &d->val)) {
 			/* Same session: bring its addresses in line. */
 			for (int j = 0; j < d->npfx; j++)
 				if (!pfx_has(e, &d->pfx[j]))
-					dp_prefix_del(a->dp, &d->pfx[j]);
+					dp_prefix_del(dp, &d->pfx[j]);
 			for (int j = 0; j < e->npfx; j++) {
 				bool had = false;
 
@@ -515,48 +515,58 @@ static void sync_dp(struct accel *a)
 					had |= d->pfx[m].family == e->pfx[j].family &&
 					       d->pfx[m].len == e->pfx[j].len &&
 					       !memcmp(d->pfx[m].addr, e->pfx[j].addr, 16);
-				if (!had && dp_prefix_add(a->dp, &d->key, &e->pfx[j]) == -EEXIST)
+				if (!had && dp_prefix_add(dp, &d->key, &e->pfx[j]) == -EEXIST)
 					log_warnx("accel: %s: an address is another session's",
 						  e->ks.ifname);
 			}
 			e->in_dp = true;
-			kept++;
+			c.kept++;
 			continue;
 		}
-		dp_session_del(a->dp, &d->key);
-		removed++;
+		dp_session_del(dp, &d->key);
+		c.removed++;
 		log_info("accel: session %u/%u left the data plane (%s)", ntohs(d->key.tunnel_id),
 			 ntohs(d->key.session_id),
 			 e ? accel_why_desc(e->why) : "gone from the kernel");
 	}
-	for (int i = 0; i < a->nent; i++) {
-		struct accel_entry *e = &a->ent[i];
+	for (int i = 0; i < nent; i++) {
+		struct accel_entry *e = &ent[i];
 		struct l2tpx_sess_key k;
 		struct l2tpx_session v;
 		int err;
 
 		if (e->in_dp) {
-			tc_attach(a, e);
+			if (installed)
+				installed(e, arg);
 			continue;
 		}
-		if (accel_judge(e, a->conf->accel_kernel_ifaces, a->conf->mtu, &k, &v) != ACCEL_FAST)
+		if (accel_judge(e, kernel_ifaces, mtu, &k, &v) != ACCEL_FAST)
 			continue;
-		err = dp_session_add(a->dp, &k, &v, e->pfx, e->npfx);
+		err = dp_session_add(dp, &k, &v, e->pfx, e->npfx);
 		if (err) {
 			e->why = ACCEL_DP_REFUSED;
 			log_warnx("accel: session %u/%u (%s): data plane refused it: %s",
 				  e->ks.tunnel_id, e->ks.session_id, e->ks.ifname, strerror(-err));
 			continue;
 		}
-		added++;
+		c.added++;
 		e->in_dp = true;
-		tc_attach(a, e);
+		if (installed)
+			installed(e, arg);
 		log_info("accel: session %u/%u (%s) in the data plane", e->ks.tunnel_id,
 			 e->ks.session_id, e->ks.ifname);
 	}
-	if (added || removed)
-		log_debug("accel: %d kept, %d added, %d removed", kept, added, removed);
+	if (c.added || c.removed)
+		log_debug("accel: %d kept, %d added, %d removed", c.kept, c.added, c.removed);
 	free(h.v);
+	if (cnt)
+		*cnt = c;
+	return 0;
+}
+
+static void installed_cb(const struct accel_entry *e, void *arg)
+{
+	tc_attach(arg, e);
 }
 
 static void forget_tc(struct accel *a, struct nl_cache *links)
@@ -616,7 +626,8 @@ static int reconcile(struct accel *a)
 				 e->ks.ifname[0] ? e->ks.ifname : "-", accel_why_desc(e->why));
 	}
 	forget_tc(a, links);
-	sync_dp(a);
+	accel_sync(a->dp, a->ent, a->nent, a->conf->accel_kernel_ifaces, a->conf->mtu, installed_cb,
+		   a, NULL);
 	a->reconciles++;
 out:
 	nl_cache_free(links);

@@ -106,6 +106,17 @@ void accel_collect(struct accel_entry *e, struct nl_cache *links, struct nl_cach
 enum accel_why accel_judge(struct accel_entry *e, const char *kernel_ifaces, unsigned int mtu,
 			   struct l2tpx_sess_key *key, struct l2tpx_session *val);
 
+/* Make the data plane hold exactly the FAST entries of ent: what is there
+ * and right stays (counters kept), addresses are brought in line, the rest
+ * leaves; e->in_dp and e->why (DP_REFUSED) are updated.  installed is
+ * called for each entry in the data plane afterwards.  0 or -EIO. */
+struct accel_sync_counts {
+	int kept, added, removed;
+};
+int accel_sync(struct dp *dp, struct accel_entry *ent, int nent, const char *kernel_ifaces,
+	       unsigned int mtu, void (*installed)(const struct accel_entry *, void *), void *arg,
+	       struct accel_sync_counts *cnt);
+
 /* ---- the running mode ------------------------------------------------- */
 
 struct accel;
