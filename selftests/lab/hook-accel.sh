@@ -26,6 +26,8 @@ redial = no
 EOC
 "$B/l2tpxd" -d -v -c "$D/lac.conf" >"$RUN/l2tpxd-lac.log" 2>&1 &
 export CLIENT_PID=$!
+# boot.sh kills this hook when the guest is gone: the client goes with it.
+trap 'kill "$CLIENT_PID" 2>/dev/null; exit 0' TERM INT
 n=1
 end=$((SECONDS + 600))
 while [ $SECONDS -lt $end ] && [ ! -e "$SHARE/out/rc" ]; do
