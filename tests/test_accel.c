@@ -115,7 +115,7 @@ static void test_tunnel_bad(void **state)
 	struct accel_tunnel t;
 	struct nl_msg *m = genl(L2TP_CMD_TUNNEL_GET);
 	struct nlmsghdr *h;
-	uint16_t two = 2;
+	static const uint8_t junk[4] = { 1, 2, 3, 4 };
 
 	/* no CONN_ID */
 	nla_put_u16(m, L2TP_ATTR_UDP_SPORT, 1701);
@@ -124,13 +124,13 @@ static void test_tunnel_bad(void **state)
 	/* a 2-byte IPv4 address */
 	m = genl(L2TP_CMD_TUNNEL_GET);
 	nla_put_u32(m, L2TP_ATTR_CONN_ID, 1);
-	nla_put(m, L2TP_ATTR_IP_SADDR, 2, &two);
+	nla_put(m, L2TP_ATTR_IP_SADDR, 2, junk);
 	assert_int_equal(accel_parse_tunnel(nlmsg_hdr(m), &t), -EINVAL);
 	nlmsg_free(m);
 	/* a 3-byte IPv6 address */
 	m = genl(L2TP_CMD_TUNNEL_GET);
 	nla_put_u32(m, L2TP_ATTR_CONN_ID, 1);
-	nla_put(m, L2TP_ATTR_IP6_DADDR, 3, &two);
+	nla_put(m, L2TP_ATTR_IP6_DADDR, 3, junk);
 	assert_int_equal(accel_parse_tunnel(nlmsg_hdr(m), &t), -EINVAL);
 	nlmsg_free(m);
 	/* a header shorter than the generic netlink header */
