@@ -40,6 +40,7 @@ void conf_defaults(struct conf *c)
 	c->tunnel_rate = 10;
 	c->lns = true;
 	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "/run/l2tpxd.sock");
+	snprintf(c->state_file, sizeof(c->state_file), "/var/lib/l2tpx/state");
 	c->auth = CONF_AUTH_CHAP;
 	snprintf(c->chap_secrets, sizeof(c->chap_secrets), "/etc/ppp/chap-secrets");
 	snprintf(c->pap_secrets, sizeof(c->pap_secrets), "/etc/ppp/pap-secrets");
@@ -220,6 +221,7 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 	STR("core", c->core)
 	STR("subscriber_dev", c->subscriber_dev)
 	STR("ctl_socket", c->ctl_socket)
+	STR("state_file", c->state_file)
 	UINT("hello_interval", c->hello_interval, 0, 3600)
 	UINT("retransmit_initial_ms", c->rdt.rtx_initial_ms, 100, 60000)
 	UINT("retransmit_cap_ms", c->rdt.rtx_cap_ms, 1000, 600000)

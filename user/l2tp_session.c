@@ -9,6 +9,7 @@
 
 #include "l2tp.h"
 #include "log.h"
+#include "state.h"
 
 #define MSG_MAX		1024
 #define TX_SPEED	100000000	/* what we report: 100 Mbit/s */
@@ -65,11 +66,17 @@ uint16_t l2tp_alloc_session_id(struct l2tp *l, uint16_t tid)
 	return 0;
 }
 
+static struct l2tp_session *session_new_id(struct l2tp_tunnel *t, bool lac, uint16_t id);
+
 static struct l2tp_session *session_new(struct l2tp_tunnel *t, bool lac)
+{
+	return session_new_id(t, lac, l2tp_alloc_session_id(t->l, t->id));
+}
+
+static struct l2tp_session *session_new_id(struct l2tp_tunnel *t, bool lac, uint16_t id)
 {
 	struct l2tp *l = t->l;
 	struct l2tp_session *s;
-	uint16_t id = l2tp_alloc_session_id(l, t->id);
 	uint32_t b;
 
 	if (!id || !(s = calloc(1, sizeof(*s))))
@@ -85,6 +92,7 @@ static struct l2tp_session *session_new(struct l2tp_tunnel *t, bool lac)
 	t->nsessions++;
 	l->nsessions++;
 	l->stats.sessions_created++;
+	l2tp_changed(l);
 	return s;
 }
 
@@ -108,6 +116,7 @@ void session_destroy(struct l2tp_session *s, bool notify)
 		}
 	t->nsessions--;
 	l->nsessions--;
+	l2tp_changed(l);
 	free(s->proxy);
 	free(s);
 }
@@ -116,6 +125,27 @@ static void set_state(struct l2tp_session *s, enum session_state st)
 {
 	slog(LOG_DEBUG, s, "%s -> %s", session_state_str(s->state), session_state_str(st));
 	s->state = st;
+	l2tp_changed(s->t->l);
+}
+
+struct l2tp_session *l2tp_session_resume(struct l2tp_tunnel *t, const struct state_session *ss)
+{
+	struct l2tp_session *s;
+
+	if (!ss->id || l2tp_session_find(t->l, t->id, ss->id) ||
+	    t->nsessions >= t->l->conf->max_sessions_per_tunnel)
+		return NULL;
+	s = session_new_id(t, ss->lac, ss->id);
+	if (!s)
+		return NULL;
+	s->peer_id = ss->peer_id;
+	s->seq_required = ss->seq_required;
+	s->call_serial = ss->call_serial;
+	s->tx_speed = ss->tx_speed;
+	s->framing = ss->framing;
+	s->state = SESSION_ESTABLISHED;
+	slog(LOG_INFO, s, "call resumed from the state file");
+	return s;
 }
 
 static void established(struct l2tp_session *s)

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #include "ctl.h"
 #include "dp.h"
 #include "log.h"
+#include "state.h"
 #include "util.h"
 
 #define MAX_PREFIXES	64
@@ -26,6 +28,8 @@ static void usage(FILE *f)
 		"usage: l2tpxctl [-j] [-v] [-d PINDIR] [-s SOCKET] COMMAND\n"
 		"  tunnel show | tunnel add ADDR [port P] | tunnel del ID   (daemon)\n"
 		"  stats daemon                                             (daemon)\n"
+		"  flush [state FILE]   clear every tunnel and call of l2tpxd (StopCCN), or with\n"
+		"                       no daemon running, its sessions in the maps and FILE\n"
 		"  load [port N] [max-sessions N]\n"
 		"  attach DEV uplink|core|both [skb]\n"
 		"  detach DEV\n"
@@ -376,6 +380,7 @@ static const struct {
 	{ L2TPX_SF_SEQ, "seq" },	 { L2TPX_SF_ACFC, "acfc" },
 	{ L2TPX_SF_PFC, "pfc" },	 { L2TPX_SF_ANTISPOOF, "antispoof" },
 	{ L2TPX_SF_UDP_CSUM, "udp-csum" }, { L2TPX_SF_IPV6, "ipv6" },
+	{ L2TPX_SF_DAEMON, "daemon" },
 };
 
 static int show_one(const struct dp_session_info *si, void *arg)
@@ -582,6 +587,48 @@ static int cmd_stats(void)
 	return 0;
 }
 
+/* The real teardown: a stopped l2tpxd leaves its sessions forwarding for
+ * the next one (docs/OPERATIONS.md, "Restarts and upgrades"). */
+static int cmd_flush(int argc, char **argv)
+{
+	const char *state = "/var/lib/l2tpx/state";
+	json_object *o;
+	struct dp *dp;
+	int n;
+
+	if (argc == 2 && !strcmp(argv[0], "state"))
+		state = argv[1];
+	else if (argc)
+		return die_usage("flush [state FILE]%s", "");
+	o = daemon_req("flush", true);
+	if (o) {
+		if (json_out)
+			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		else
+			printf("l2tpxd: %lld tunnels cleared, %lld orphan map entries removed\n",
+			       (long long)jint(o, "tunnels_cleared"),
+			       (long long)jint(o, "map_entries_removed"));
+		json_object_put(o);
+		return 0;
+	}
+	/* No daemon: what it left behind. */
+	if (unlink(state) && errno != ENOENT) {
+		fprintf(stderr, "l2tpxctl: removing %s: %s\n", state, strerror(errno));
+		return 1;
+	}
+	if (!dp_pinned(&opts)) {
+		printf("no l2tpxd running, no data plane pinned; state file %s removed\n", state);
+		return 0;
+	}
+	if (open_dp(&dp, false))
+		return 1;
+	n = state_reconcile_maps(dp, NULL);
+	dp_close(dp);
+	printf("no l2tpxd running: %d of its sessions removed from the maps, state file %s "
+	       "removed\n", n, state);
+	return 0;
+}
+
 static int cmd_unload(void)
 {
 	struct dp *dp;
@@ -647,6 +694,8 @@ int main(int argc, char **argv)
 		return cmd_tunnel(argc - 1, argv + 1);
 	if (!strcmp(cmd, "unload"))
 		return cmd_unload();
+	if (!strcmp(cmd, "flush"))
+		return cmd_flush(argc - 1, argv + 1);
 	if (!strcmp(cmd, "session") && argc >= 2) {
 		if (!strcmp(argv[1], "add"))
 			return cmd_session_add(argc - 2, argv + 2);

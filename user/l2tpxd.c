@@ -19,18 +19,23 @@
 #include "log.h"
 #include "ppp.h"
 #include "secrets.h"
+#include "state.h"
 #include "tun.h"
 
 #define DEFAULT_CONF	"/etc/l2tpx/l2tpxd.conf"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: l2tpxd [-c FILE] [-n] [-d] [-v] [-p PINDIR]\n"
+	fprintf(f, "usage: l2tpxd [-c FILE] [-n] [-d] [-v] [-p PINDIR] [-s STATEFILE] [--fresh]\n"
 		   "  -c  configuration file (default " DEFAULT_CONF ")\n"
 		   "  -n  check the configuration and exit\n"
 		   "  -d  stay in the foreground, log to stderr\n"
 		   "  -v  debug logging\n"
-		   "  -p  pin directory of the data plane (default " L2TPX_PIN_DIR ")\n");
+		   "  -p  pin directory of the data plane (default " L2TPX_PIN_DIR ")\n"
+		   "  -s  state file kept across restarts (default: state_file in the\n"
+		   "      configuration, /var/lib/l2tpx/state; \"none\" = keep none)\n"
+		   "  --fresh  start with a clean slate: remove the state file and the\n"
+		   "      daemon's sessions from the maps (static sessions stay)\n");
 }
 
 struct daemon {
@@ -43,6 +48,8 @@ struct daemon {
 	struct secrets *secrets;
 	int sfd;
 	int stopping;
+	const char *state;	/* NULL: no state file */
+	uint64_t saved_gen;
 };
 
 /* The user's static address from the secrets file, if any. */
@@ -102,11 +109,12 @@ static void on_signal(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 
 	if (read(fd, &si, sizeof(si)) != sizeof(si))
 		return;
-	log_info("signal %u: clearing tunnels and exiting; the data plane stays", si.ssi_signo);
+	/* Hitless restart: no StopCCN, no CDN, the maps untouched; the state
+	 * file lets the next l2tpxd take everything back.  `l2tpxctl flush`
+	 * is the way to clear the sessions for real. */
+	log_info("signal %u: exiting; tunnels, calls and the data plane stay (%s)", si.ssi_signo,
+		 d->state ? "state saved" : "no state file: a restart will not resume them");
 	d->stopping = 1;
-	for (int i = 1; i < 65536; i++)
-		if (d->l2tp.tunnels[i])
-			l2tp_tunnel_close(d->l2tp.tunnels[i], L2TP_STOPCCN_SHUTTING_DOWN, 0, NULL);
 	ev_break(loop);
 }
 
@@ -131,14 +139,25 @@ static int dp_setup(struct daemon *d, const char *pin_dir)
 
 int main(int argc, char **argv)
 {
-	const char *conf_path = NULL, *pin_dir = NULL;
+	static const struct option longopts[] = {
+		{ "fresh", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *conf_path = NULL, *pin_dir = NULL, *state_path = NULL;
 	struct daemon d = { 0 };
-	int c, fg = 0, check = 0, level = LOG_INFO, err;
+	int c, fg = 0, check = 0, level = LOG_INFO, err, fresh = 0;
 	char errbuf[512];
 	sigset_t mask;
 
-	while ((c = getopt(argc, argv, "c:ndvp:h")) != -1) {
+	while ((c = getopt_long(argc, argv, "c:ndvp:s:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			state_path = optarg;
+			break;
+		case 'F':
+			fresh = 1;
+			break;
 		case 'c':
 			conf_path = optarg;
 			break;
@@ -202,27 +221,44 @@ int main(int argc, char **argv)
 	if (d.sfd < 0 || ev_fd_add(d.loop, d.sfd, 1, on_signal, &d))
 		fatal("signalfd");
 
+	if (!state_path)
+		state_path = d.conf.state_file;
+	d.state = state_path[0] && strcmp(state_path, "none") ? state_path : NULL;
+	if (fresh) {
+		if (d.state && unlink(d.state) && errno != ENOENT)
+			log_warn("--fresh: removing %s", d.state);
+		log_info("--fresh: clean slate; %d daemon sessions removed from the maps",
+			 state_reconcile_maps(d.dp, &d.l2tp));
+	} else if (d.state) {
+		state_restore(d.state, &d.l2tp, &d.ppp);
+	} else {
+		state_reconcile_maps(d.dp, &d.l2tp);
+	}
+
 	for (int i = 0; i < d.conf.nlacs; i++) {
 		struct udp_ep ep = { .addr = d.conf.lacs[i].lns, .port = d.conf.lacs[i].port };
+		bool resumed = false;
 
-		if (d.conf.lacs[i].autodial)
+		for (int t = 1; t < 65536 && !resumed; t++)
+			resumed = d.l2tp.tunnels[t] && d.l2tp.tunnels[t]->lac_index == i;
+		if (d.conf.lacs[i].autodial && !resumed)
 			l2tp_dial(&d.l2tp, &ep, i);
 	}
 	log_info("l2tpxd: listening on port %u, control socket %s", d.conf.port, d.conf.ctl_socket);
-	ev_run(d.loop);
-
-	/* Give StopCCNs a moment to be acknowledged before the sockets go. */
-	for (int i = 0; i < 20 && d.l2tp.ntunnels; i++) {
-		int busy = 0;
-
-		for (int t = 1; t < 65536; t++)
-			if (d.l2tp.tunnels[t] && !l2tp_rdt_idle(&d.l2tp.tunnels[t]->rdt))
-				busy = 1;
-		if (!busy)
+	/* The state file follows every loop round that changed something:
+	 * many changes in one round are one write. */
+	while (!d.stopping) {
+		if (ev_run_once(d.loop, -1) < 0)
 			break;
-		ev_run_once(d.loop, 50);
+		if (d.state && d.l2tp.gen != d.saved_gen) {
+			d.saved_gen = d.l2tp.gen;
+			state_save(d.state, &d.l2tp);
+		}
 	}
+	if (d.state)
+		state_save(d.state, &d.l2tp);
 	ctl_close(d.ctl);
+	/* Without telling the upper layer: nothing leaves the maps. */
 	l2tp_fini(&d.l2tp);
 	ppp_ctx_fini(&d.ppp);
 	secrets_free(d.secrets);
