@@ -40,7 +40,6 @@ void conf_defaults(struct conf *c)
 	c->tunnel_rate = 10;
 	c->lns = true;
 	snprintf(c->ctl_socket, sizeof(c->ctl_socket), "/run/l2tpxd.sock");
-	snprintf(c->state_file, sizeof(c->state_file), "/var/lib/l2tpx/state");
 	c->auth = CONF_AUTH_CHAP;
 	snprintf(c->chap_secrets, sizeof(c->chap_secrets), "/etc/ppp/chap-secrets");
 	snprintf(c->pap_secrets, sizeof(c->pap_secrets), "/etc/ppp/pap-secrets");

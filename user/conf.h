@@ -66,7 +66,7 @@ struct conf {
 	char core[IF_NAMESIZE];
 	char subscriber_dev[IF_NAMESIZE];
 	char ctl_socket[CONF_STR];
-	char state_file[CONF_STR];	/* tunnels, calls, PPP across restarts; "" = none */
+	char state_file[CONF_STR];	/* hitless restarts (user/state.c); "" = none */
 	/* PPP (LNS) */
 	char ip_range[CONF_MAX_RANGES][64];
 	int nranges;

@@ -142,6 +142,9 @@ static json_object *stats_json(struct l2tp *l)
 	json_object_object_add(o, "tunnels", json_object_new_int(l->ntunnels));
 	json_object_object_add(o, "tunnels_pending", json_object_new_int(l->npending));
 	json_object_object_add(o, "sessions", json_object_new_int(l->nsessions));
+	if (l->sops == &ppp_l2tp_ops)
+		json_object_object_add(o, "pool_in_use", json_object_new_int64(
+			((const struct ppp_ctx *)l->sops_arg)->pool.in_use));
 	return o;
 }
 

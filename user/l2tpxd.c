@@ -32,8 +32,8 @@ static void usage(FILE *f)
 		   "  -d  stay in the foreground, log to stderr\n"
 		   "  -v  debug logging\n"
 		   "  -p  pin directory of the data plane (default " L2TPX_PIN_DIR ")\n"
-		   "  -s  state file kept across restarts (default: state_file in the\n"
-		   "      configuration, /var/lib/l2tpx/state; \"none\" = keep none)\n"
+		   "  -s  state file for hitless restarts (default: state_file in the\n"
+		   "      configuration; none = no hitless restart, SIGTERM clears)\n"
 		   "  --fresh  start with a clean slate: remove the state file and the\n"
 		   "      daemon's sessions from the maps (static sessions stay)\n");
 }
@@ -109,13 +109,23 @@ static void on_signal(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 
 	if (read(fd, &si, sizeof(si)) != sizeof(si))
 		return;
-	/* Hitless restart: no StopCCN, no CDN, the maps untouched; the state
-	 * file lets the next l2tpxd take everything back.  `l2tpxctl flush`
-	 * is the way to clear the sessions for real. */
-	log_info("signal %u: exiting; tunnels, calls and the data plane stay (%s)", si.ssi_signo,
-		 d->state ? "state saved" : "no state file: a restart will not resume them");
 	d->stopping = 1;
 	ev_break(loop);
+	if (d->state) {
+		/* Hitless restart: no StopCCN, no CDN, the maps untouched; the
+		 * state file lets the next l2tpxd take everything back.
+		 * `l2tpxctl flush` clears the sessions for real. */
+		log_info("signal %u: exiting; tunnels, calls and their data plane entries stay "
+			 "for the next l2tpxd (state in %s)", si.ssi_signo, d->state);
+		return;
+	}
+	/* No state file: nothing could take the sessions back, so they are
+	 * cleared properly. */
+	log_info("signal %u: clearing tunnels and exiting (no state_file: no hitless restart)",
+		 si.ssi_signo);
+	for (int i = 1; i < 65536; i++)
+		if (d->l2tp.tunnels[i])
+			l2tp_tunnel_close(d->l2tp.tunnels[i], L2TP_STOPCCN_SHUTTING_DOWN, 0, NULL);
 }
 
 static int dp_setup(struct daemon *d, const char *pin_dir)
@@ -257,6 +267,18 @@ int main(int argc, char **argv)
 	}
 	if (d.state)
 		state_save(d.state, &d.l2tp);
+	/* Without one, StopCCNs went out: give them a moment to be
+	 * acknowledged before the sockets go. */
+	for (int i = 0; !d.state && i < 20 && d.l2tp.ntunnels; i++) {
+		int busy = 0;
+
+		for (int t = 1; t < 65536; t++)
+			if (d.l2tp.tunnels[t] && !l2tp_rdt_idle(&d.l2tp.tunnels[t]->rdt))
+				busy = 1;
+		if (!busy)
+			break;
+		ev_run_once(d.loop, 50);
+	}
 	ctl_close(d.ctl);
 	/* Without telling the upper layer: nothing leaves the maps. */
 	l2tp_fini(&d.l2tp);

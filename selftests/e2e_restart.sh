@@ -1,0 +1,229 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Hitless restart of l2tpxd: an l2tpxd client with two calls reaches a
+# server through an l2tpxd LNS whose uplink and core run XDP.  A ping flow
+# runs through the fast path while the LNS is killed with SIGKILL and
+# started again from its state file: not one packet lost, the tunnel's
+# Ns/Nr continue (HELLO acknowledged, both ends agree), LCP echo keeps the
+# client up, the pool still holds the addresses; the same across SIGTERM;
+# the LAC side resumes too; then `l2tpxctl flush` clears everything,
+# `--fresh` starts clean (static sessions stay), a corrupt state file is
+# ignored with a log line, and a state file whose peer is gone ends with the
+# tunnel torn down by HELLO and the maps empty.
+# Namespaces: cli (192.0.2.1) -- lns (192.0.2.2 | 203.0.113.1) -- srv (203.0.113.2)
+set -u
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+B=$REPO/build
+P=l2xr$$-
+T=$(mktemp -d /tmp/l2tpx-restart.XXXXXX)
+N=0
+FAILED=0
+PIDS=""
+
+ok() { N=$((N + 1)); echo "ok $N - $*"; }
+nok() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
+nsx() { local ns=$1; shift; ip netns exec "$P$ns" "$@"; }
+py() { /usr/bin/python3 -c "$@"; }
+
+cleanup() {
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	for ns in cli lns srv; do ip netns del "$P$ns" 2>/dev/null; done
+	umount "$T/bpf" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+mkdir -p "$T/bpf" && mount -t bpf bpf "$T/bpf"
+PIN=$T/bpf/l2tpx
+
+for ns in cli lns srv; do ip netns add "$P$ns"; nsx "$ns" ip link set lo up; done
+ip link add name c0 netns "${P}cli" type veth peer name l0 netns "${P}lns"
+ip link add name l1 netns "${P}lns" type veth peer name s0 netns "${P}srv"
+nsx cli ip addr add 192.0.2.1/24 dev c0
+nsx lns ip addr add 192.0.2.2/24 dev l0
+nsx lns ip addr add 203.0.113.1/24 dev l1
+nsx srv ip addr add 203.0.113.2/24 dev s0
+for l in "cli c0" "lns l0" "lns l1" "srv s0"; do set -- $l; nsx "$1" ip link set "$2" up; done
+nsx srv ip route add 198.51.100.0/24 via 203.0.113.1
+nsx lns sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+for l in "cli c0" "lns l0" "lns l1" "srv s0"; do set -- $l; nsx "$1" ethtool -K "$2" tx off >/dev/null; done
+nsx cli ip link set dev c0 xdpdrv obj "$B/bpf/xdp_noop.bpf.o" sec xdp
+nsx srv ip link set dev s0 xdpdrv obj "$B/bpf/xdp_noop.bpf.o" sec xdp
+# Neighbours known both ways before the flow: a restart must not be
+# confused with the first ARP exchange.
+nsx srv ping -c 1 -W 1 203.0.113.1 >/dev/null
+nsx cli ping -c 1 -W 1 192.0.2.2 >/dev/null
+
+printf 'alice\tlns\t"wonder land"\t*\n' >"$T/chap-secrets"
+chmod 600 "$T/chap-secrets"
+cat >"$T/lns.conf" <<EOC
+[global]
+listen = 192.0.2.2
+hostname = lns
+ctl_socket = $T/lns.sock
+state_file = $T/lns.state
+ip_range = 198.51.100.10-198.51.100.250
+local_ip = 198.51.100.1
+auth = chap
+auth_name = lns
+chap_secrets = $T/chap-secrets
+uplink = l0
+core = l1
+subscriber_dev = l2tpx0
+ipv6cp = no
+hello_interval = 2
+retransmit_initial_ms = 300
+retransmit_cap_ms = 1000
+retransmit_retries = 4
+lcp_echo_interval = 2
+lcp_echo_failure = 4
+EOC
+cat >"$T/cli.conf" <<EOC
+[global]
+listen = 192.0.2.1
+hostname = cli
+lns = no
+ctl_socket = $T/cli.sock
+state_file = $T/cli.state
+subscriber_dev = ppp0
+ipv6cp = no
+hello_interval = 2
+lcp_echo_interval = 1
+lcp_echo_failure = 3
+[lac up]
+lns = 192.0.2.2
+user = alice
+password = wonder land
+redial = no
+sessions = 2
+default_route = yes
+EOC
+
+LOGN=0
+start_lns() {	# extra flags...
+	LOGN=$((LOGN + 1))
+	LNS_LOG=$T/lns-$LOGN.log
+	rm -f "$T/lns.sock"
+	ip netns exec "${P}lns" "$B/l2tpxd" -d -v -p "$PIN" -c "$T/lns.conf" "$@" >"$LNS_LOG" 2>&1 &
+	LNS_PID=$!
+	PIDS="$PIDS $!"
+	for _ in $(seq 50); do [ -S "$T/lns.sock" ] && break; sleep 0.1; done
+}
+
+start_cli() {
+	LOGN=$((LOGN + 1))
+	CLI_LOG=$T/cli-$LOGN.log
+	rm -f "$T/cli.sock"
+	ip netns exec "${P}cli" "$B/l2tpxd" -d -v -c "$T/cli.conf" "$@" >"$CLI_LOG" 2>&1 &
+	CLI_PID=$!
+	PIDS="$PIDS $!"
+	for _ in $(seq 50); do [ -S "$T/cli.sock" ] && break; sleep 0.1; done
+}
+
+gone() {	# pid: wait until it exited
+	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+	return 1
+}
+
+lnsctl() { nsx lns "$B/l2tpxctl" -j -s "$T/lns.sock" -d "$PIN" "$@"; }
+clictl() { nsx cli "$B/l2tpxctl" -j -s "$T/cli.sock" "$@"; }
+stat() { lnsctl stats | py "import json,sys; print(json.load(sys.stdin)['$1']['packets'])"; }
+# Sessions in the maps that the daemon installed / static ones.
+maps() { nsx lns "$B/l2tpxctl" -j -s /nonexistent -d "$PIN" session show | py "import json,sys
+s=json.load(sys.stdin); print(sum(1 for x in s if ('daemon' in x.get('flags', [])) == ('$1' == 'daemon')))"; }
+# One field of the (only) tunnel of a daemon.
+tun() { "$1" tunnel show | py "import json,sys; t=json.load(sys.stdin); print(t[0]['$2'] if len(t) == 1 else 'n/a')"; }
+dstat() { "$1" stats daemon | py "import json,sys; print(json.load(sys.stdin)['$2'])"; }
+naddr() { nsx cli ip -4 -o addr show dev ppp0 2>/dev/null | wc -l; }
+wait_addrs() { for _ in $(seq 100); do [ "$(naddr)" -ge "$1" ] && return 0; sleep 0.1; done; return 1; }
+cli_addr() { nsx cli ip -4 -o addr show dev ppp0 | awk '{print $4}' | cut -d/ -f1 | sort | head -1; }
+# ping from srv to the client through XDP (encap on l1, decap on l0):
+# count sent, prints "sent received".
+flow() {	# count interval outfile
+	nsx srv ping -n -q -c "$1" -i "$2" -W 2 "$ADDR" >"$3" 2>&1
+}
+flow_result() { sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' "$1"; }
+
+# ---- up ----
+start_lns
+start_cli
+check "client up with two calls, an address each" wait_addrs 2
+ADDR=$(cli_addr)
+check "LNS installed both sessions in the maps as the daemon's" test "$(maps daemon)" -eq 2
+check "LNS wrote its state file" test -s "$T/lns.state"
+check "the pool holds two addresses" test "$(dstat lnsctl pool_in_use)" -eq 2
+
+# ---- kill -9 under a flow ----
+restart_under_flow() {	# how: kill9 | term
+	local what=$1 d0 e0 d1 e1 r ns0 nr0
+	d0=$(stat decap-fwd); e0=$(stat encap-fwd)
+	flow 800 0.01 "$T/flow-$what" &
+	local fp=$!
+	sleep 2
+	ns0=$(tun lnsctl ns); nr0=$(tun lnsctl nr)
+	if [ "$what" = kill9 ]; then kill -9 "$LNS_PID"; else kill -TERM "$LNS_PID"; fi
+	gone "$LNS_PID"
+	check "$what: the daemon's sessions stay in the maps while it is down" test "$(maps daemon)" -eq 2
+	sleep 1
+	start_lns
+	wait "$fp"
+	r=$(flow_result "$T/flow-$what")
+	check "$what: no packet of the flow lost across the restart ($r)" test "${r% *}" = 800 -a "${r#* }" = 800
+	d1=$(stat decap-fwd); e1=$(stat encap-fwd)
+	check "$what: the flow went through XDP ($((d1 - d0)) decap, $((e1 - e0)) encap)" \
+		test $((d1 - d0)) -ge 800 -a $((e1 - e0)) -ge 800
+	check "$what: tunnel and both calls resumed from the state file" \
+		grep -q "1 of 1 tunnels and 2 calls resumed" "$LNS_LOG"
+	check "$what: PPP resumed in the data plane, not installed again" \
+		test "$(grep -c "PPP resumed from the state file (in the data plane" "$LNS_LOG")" -eq 2 -a \
+		"$(grep -c "not in the maps any more" "$LNS_LOG")" -eq 0
+	check "$what: Ns/Nr continue (before $ns0/$nr0, now $(tun lnsctl ns)/$(tun lnsctl nr))" \
+		test "$(tun lnsctl ns)" -ge "$ns0" -a "$(tun lnsctl nr)" -ge "$nr0" -a "$ns0" -gt 0
+	# HELLOs both ways (2 s): both ends agree on the sequence numbers and
+	# nothing waits for an acknowledgement.
+	sleep 5
+	check "$what: HELLO/ZLB exchange works: LNS Ns/Nr $(tun lnsctl ns)/$(tun lnsctl nr) = client Nr/Ns $(tun clictl nr)/$(tun clictl ns)" \
+		test "$(tun lnsctl ns)" = "$(tun clictl nr)" -a "$(tun lnsctl nr)" = "$(tun clictl ns)" -a \
+		"$(tun lnsctl ns)" -gt "$ns0"
+	check "$what: LNS sent HELLOs after the restart and they were acknowledged" \
+		test "$(lnsctl tunnel show | py "import json,sys; print(json.load(sys.stdin)[0]['retransmissions'])")" -le 2
+	check "$what: LCP echo kept the client up (> interval x failures since)" \
+		bash -c "! grep -q 'no echo reply' '$CLI_LOG' '$LNS_LOG'"
+	check "$what: both calls still up on the client" test "$(naddr)" -eq 2
+	check "$what: the pool holds the two addresses again" test "$(dstat lnsctl pool_in_use)" -eq 2
+	check "$what: ping after the restart" nsx srv ping -c 3 -i 0.2 -W 1 "$ADDR"
+	if [ -n "${DEBUG:-}" ]; then nsx lns "$B/l2tpxctl" -d "$PIN" stats; nsx lns "$B/l2tpxctl" -s "$T/lns.sock" -d "$PIN" session show; tail -30 "$LNS_LOG"; tail -20 "$CLI_LOG"; nsx cli ip addr; nsx cli ip route; exit 1; fi
+}
+restart_under_flow kill9
+# The client's LCP echoes (1 s) were answered by the resumed LNS: a slow
+# path check that its PPP answers.
+check "kill9: the resumed LNS answers LCP echo (client echoes every 1 s)" \
+	bash -c "sleep 4; ! grep -q 'no echo reply' '$CLI_LOG'"
+restart_under_flow term
+
+# ---- the LAC resumes too ----
+nr0=$(tun lnsctl nr)
+kill -9 "$CLI_PID"; gone "$CLI_PID"
+start_cli
+check "LAC: the client took back its tunnel and both calls" \
+	bash -c "for _ in \$(seq 30); do grep -q '1 of 1 tunnels and 2 calls resumed' '$CLI_LOG' && exit 0; sleep 0.1; done; exit 1"
+check "LAC: no new tunnel was dialled" bash -c "! grep -q dialling '$CLI_LOG'"
+check "LAC: addresses back on ppp0" wait_addrs 2
+check "LAC: ping through the resumed call" nsx srv ping -c 3 -i 0.2 -W 1 "$ADDR"
+sleep 4
+check "LAC: the LNS still has one tunnel, control continues (Nr $nr0 -> $(tun lnsctl nr))" \
+	test "$(tun lnsctl nr)" -gt "$nr0" -a "$(tun lnsctl ns)" = "$(tun clictl nr)"
+
+# ---- flush: the real teardown ----
+r=$(lnsctl flush)
+check "flush: one tunnel cleared ($r)" bash -c "echo '$r' | grep -q '\"tunnels_cleared\":1'"
+for _ in $(seq 30); do [ "$(maps daemon)" -eq 0 ] && break; sleep 0.1; done
+check "flush: the maps are empty" test "$(maps daemon)" -eq 0 -a "$(maps static)" -eq 0
+check "flush: the pool is empty" test "$(dstat lnsctl pool_in_use)" -eq 0
+check "flush: the client saw the StopCCN and let go" \
+	bash -c "for _ in \$(seq 30); do [ \"\$(ip netns exec '${P}cli' ip -4 -o addr show dev ppp0 2>/dev/null | wc -l)\" -eq 0 ] && exit 0; sleep 0.1; done; exit 1"
+sleep 0.3
+check "flush: the state file lists no tunnel" \
+	test "$(command stat -c %s "$T/lns.state")" -eq 24
+echo "1..$N"; [ $FAILED = 0 ]
