@@ -121,6 +121,20 @@ start_cli() {
 	for _ in $(seq 50); do [ -S "$T/cli.sock" ] && break; sleep 0.1; done
 }
 
+wait_for() {	# cmd...: true within 3 s
+	for _ in $(seq 30); do "$@" && return 0; sleep 0.1; done
+	return 1
+}
+
+# Both ends of the tunnel agree on the sequence numbers (a HELLO in flight
+# is looked at again a moment later) and the LNS sent something past ns0.
+seq_agree() {
+	local a b c d
+	a=$(tun lnsctl ns); b=$(tun lnsctl nr); c=$(tun clictl nr); d=$(tun clictl ns)
+	echo "# LNS Ns/Nr $a/$b, client Nr/Ns $c/$d"
+	[ "$a" = "$c" ] && [ "$b" = "$d" ] && [ "$a" -gt "$1" ]
+}
+
 gone() {	# pid: wait until it exited
 	for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
 	return 1
@@ -183,9 +197,8 @@ restart_under_flow() {	# how: kill9 | term
 	# HELLOs both ways (2 s): both ends agree on the sequence numbers and
 	# nothing waits for an acknowledgement.
 	sleep 5
-	check "$what: HELLO/ZLB exchange works: LNS Ns/Nr $(tun lnsctl ns)/$(tun lnsctl nr) = client Nr/Ns $(tun clictl nr)/$(tun clictl ns)" \
-		test "$(tun lnsctl ns)" = "$(tun clictl nr)" -a "$(tun lnsctl nr)" = "$(tun clictl ns)" -a \
-		"$(tun lnsctl ns)" -gt "$ns0"
+	check "$what: HELLO/ZLB exchange works: LNS Ns/Nr = client Nr/Ns, past $ns0" \
+		wait_for seq_agree "$ns0"
 	check "$what: LNS sent HELLOs after the restart and they were acknowledged" \
 		test "$(lnsctl tunnel show | py "import json,sys; print(json.load(sys.stdin)[0]['retransmissions'])")" -le 2
 	check "$what: LCP echo kept the client up (> interval x failures since)" \
@@ -221,9 +234,66 @@ check "flush: one tunnel cleared ($r)" bash -c "echo '$r' | grep -q '\"tunnels_c
 for _ in $(seq 30); do [ "$(maps daemon)" -eq 0 ] && break; sleep 0.1; done
 check "flush: the maps are empty" test "$(maps daemon)" -eq 0 -a "$(maps static)" -eq 0
 check "flush: the pool is empty" test "$(dstat lnsctl pool_in_use)" -eq 0
-check "flush: the client saw the StopCCN and let go" \
-	bash -c "for _ in \$(seq 30); do [ \"\$(ip netns exec '${P}cli' ip -4 -o addr show dev ppp0 2>/dev/null | wc -l)\" -eq 0 ] && exit 0; sleep 0.1; done; exit 1"
+cli_calls() { [ "$(dstat clictl sessions)" -eq 0 ]; }
+check "flush: the client saw the StopCCN and let go of its calls" wait_for cli_calls
 sleep 0.3
 check "flush: the state file lists no tunnel" \
 	test "$(command stat -c %s "$T/lns.state")" -eq 24
+
+# ---- --fresh: a clean slate; static sessions are the operator's ----
+kill -9 "$CLI_PID"; gone "$CLI_PID"
+rm -f "$T/cli.state"
+start_cli
+check "again: client up with two calls" wait_addrs 2
+nsx lns "$B/l2tpxctl" -d "$PIN" session add tunnel 300 session 400 peer-tunnel 100 \
+	peer-session 200 local 192.0.2.2 peer 192.0.2.1 addr 198.51.100.200/32
+check "a static session added beside the daemon's" test "$(maps static)" -eq 1 -a "$(maps daemon)" -eq 2
+kill -9 "$LNS_PID"; gone "$LNS_PID"
+start_lns --fresh
+check "--fresh: logged" grep -q -- "--fresh: clean slate; 2 daemon sessions removed from the maps" "$LNS_LOG"
+check "--fresh: the daemon's sessions are gone from the maps" test "$(maps daemon)" -eq 0
+check "--fresh: the static session stayed" test "$(maps static)" -eq 1
+check "--fresh: no tunnel resumed, nothing in the pool" \
+	test "$(dstat lnsctl tunnels)" -eq 0 -a "$(dstat lnsctl pool_in_use)" -eq 0
+check "--fresh: the old state file is gone" \
+	bash -c "[ ! -e '$T/lns.state' ] || [ \$(stat -c %s '$T/lns.state') -eq 24 ]"
+nsx lns "$B/l2tpxctl" -d "$PIN" session del tunnel 300 session 400
+
+# ---- a corrupt state file: ignored with a log line, fresh start ----
+kill -9 "$CLI_PID"; gone "$CLI_PID"
+rm -f "$T/cli.state"
+start_cli
+check "again: client up with two calls" wait_addrs 2
+kill -9 "$LNS_PID"; gone "$LNS_PID"
+sz=$(command stat -c %s "$T/lns.state")
+printf '\x5a' | dd of="$T/lns.state" bs=1 seek=$((sz / 2)) conv=notrunc status=none
+start_lns
+check "corrupt: logged and ignored" grep -q "state file $T/lns.state ignored: checksum mismatch: corrupt; fresh start" "$LNS_LOG"
+check "corrupt: the file is kept aside as .bad" test -s "$T/lns.state.bad"
+check "corrupt: the daemon runs, nothing resumed" test "$(dstat lnsctl tunnels)" -eq 0
+check "corrupt: map entries nothing owns were removed" test "$(maps daemon)" -eq 0
+check "corrupt: reconcile logged them" test "$(grep -c "reconcile: session .* has no state: removed" "$LNS_LOG")" -eq 2
+kill -9 "$LNS_PID"; gone "$LNS_PID"
+printf 'L2TPXST\n\0\0\0\x63\0\0\0\0\0\0\0\0' >"$T/lns.state"
+start_lns
+check "unknown version: logged and ignored" grep -q "ignored: unknown version 99" "$LNS_LOG"
+check "unknown version: the daemon answers" test "$(dstat lnsctl tunnels)" -eq 0
+
+# ---- a state file whose peer is gone: HELLO fails, all cleaned ----
+kill -9 "$CLI_PID"; gone "$CLI_PID"
+rm -f "$T/cli.state"
+start_cli
+check "again: client up with two calls" wait_addrs 2
+kill -9 "$LNS_PID"; gone "$LNS_PID"
+kill -9 "$CLI_PID"; gone "$CLI_PID"
+start_lns
+check "peer gone: the tunnel and its calls resumed first" grep -q "1 of 1 tunnels and 2 calls resumed" "$LNS_LOG"
+check "peer gone: the pool holds their addresses" test "$(dstat lnsctl pool_in_use)" -eq 2
+# HELLO 1 s after the resume, 4 retries from 300 ms capped at 1 s.
+peer_gone() { grep -q "peer stopped acknowledging: tunnel down" "$LNS_LOG"; }
+for _ in $(seq 100); do peer_gone && break; sleep 0.1; done
+check "peer gone: HELLO unanswered, tunnel torn down" peer_gone
+check "peer gone: the maps are empty" wait_for bash -c "[ \$(ip netns exec '${P}lns' '$B/l2tpxctl' -j -s /nonexistent -d '$PIN' session show | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 0 ]"
+check "peer gone: the pool is empty, no tunnel left" \
+	test "$(dstat lnsctl pool_in_use)" -eq 0 -a "$(dstat lnsctl tunnels)" -eq 0
 echo "1..$N"; [ $FAILED = 0 ]
