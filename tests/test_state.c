@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "l2tp_peer.h"
 #include "state.h"
 
 static void fill_ep(struct udp_ep *ep, uint8_t last, uint16_t port)
@@ -432,6 +433,81 @@ static void test_kill9_never_torn(void **st)
 	state_free(&b);
 }
 
+/* A tunnel and a call taken from one l2tpx, through the codec, into a new
+ * one: the same ids, the call alive, the HELLO the peer never got sent
+ * again under its Ns, and the peer's next message (a new call) accepted in
+ * sequence. */
+static void test_resume_continues_sequence(void **st)
+{
+	struct fx *f = fx_new();
+	struct peer p, other;
+	struct l2tp_tunnel *t;
+	struct l2tp_session *s;
+	struct state snap, back;
+	uint16_t tid, sid, hello_ns;
+	uint8_t *buf;
+	size_t len;
+	char err[160];
+
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 77);
+	t = lns_establish(f, &p);
+	s = lns_call(f, &p, 500);
+	tid = t->id;
+	sid = s->id;
+	/* Another peer half-way through its setup: not in the state file. */
+	peer_init(&other, ep4(192, 0, 2, 9, 1701), 88);
+	lns_sccrq(f, &other);
+	skip_zlbs(f);
+	/* The HELLO after 60 quiet seconds is lost on the wire. */
+	advance(f, 60000);
+	skip_zlbs(f);
+	CHECK(f->rd < f->nwire);
+	assert_string_equal(wire_type(f, &f->wire[f->rd]), l2tp_msg_type_str(L2TP_MSG_HELLO));
+	f->rd = f->nwire;
+	CHECK_EQ(t->rdt.qlen, 1);
+	hello_ns = t->rdt.ns - 1;
+
+	assert_int_equal(state_collect(&f->l, &snap), 0);
+	assert_int_equal(snap.ntunnels, 1);
+	assert_int_equal(snap.tunnels[0].id, tid);
+	assert_int_equal(snap.tunnels[0].nsessions, 1);
+	assert_int_equal(snap.tunnels[0].nmsgs, 1);
+	assert_int_equal(snap.tunnels[0].ns, hello_ns);
+	assert_int_equal(snap.tunnels[0].nr, p.ns);
+	assert_int_equal(state_encode(&snap, &buf, &len), 0);
+	assert_int_equal(state_decode(buf, len, &back, err, sizeof(err)), 0);
+	free(buf);
+	state_free(&snap);
+	fx_free(f);	/* the daemon is gone: nothing told to anyone */
+
+	f = fx_new();
+	t = l2tp_tunnel_resume(&f->l, &back.tunnels[0]);
+	assert_non_null(t);
+	CHECK_EQ(t->id, tid);
+	CHECK_EQ(t->state, TUNNEL_ESTABLISHED);
+	assert_null(l2tp_tunnel_resume(&f->l, &back.tunnels[0]));	/* id taken */
+	s = l2tp_session_resume(t, &back.tunnels[0].sessions[0]);
+	assert_non_null(s);
+	assert_null(l2tp_session_resume(t, &back.tunnels[0].sessions[0]));
+	CHECK(l2tp_session_find(&f->l, tid, sid) == s);
+	CHECK_EQ(s->peer_id, 500);
+	CHECK_EQ(s->state, SESSION_ESTABLISHED);
+	state_free(&back);
+	/* The lost HELLO again, same Ns, acknowledging what the peer sent. */
+	expect(f, &p, L2TP_MSG_HELLO);
+	CHECK_EQ(f->m.hdr.ns, hello_ns);
+	CHECK_EQ(f->m.hdr.nr, p.ns);
+	/* The peer's next message is in sequence for the new daemon. */
+	s = lns_call(f, &p, 501);
+	CHECK_EQ(f->m.hdr.ns, (uint16_t)(hello_ns + 1));
+	CHECK_EQ(f->l.nsessions, 2);
+	/* The resumed call clears like any other. */
+	send_type(f, &p, L2TP_MSG_CDN, sid, 500);
+	CHECK_EQ(f->downs, 1);
+	CHECK_EQ(f->down_sid, sid);
+	fx_free(f);
+}
+
 static int setup(void **st)
 {
 	return mkdtemp(dir) ? 0 : -1;
@@ -456,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_version_and_magic),
 		cmocka_unit_test(test_atomic_write),
 		cmocka_unit_test(test_kill9_never_torn),
+		cmocka_unit_test(test_resume_continues_sequence),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
