@@ -508,6 +508,51 @@ static void test_resume_continues_sequence(void **st)
 	fx_free(f);
 }
 
+/* A snapshot that lags: after it the peer sent a message l2tpx
+ * acknowledged, and l2tpx sent one the peer got.  After the resume the
+ * peer's next message is still accepted (its Ns taken as our Nr), and our
+ * next message does not reuse an Ns the peer already holds. */
+static void test_resume_stale_snapshot(void **st)
+{
+	struct fx *f = fx_new();
+	struct peer p;
+	struct l2tp_tunnel *t;
+	struct state snap;
+	const struct l2tp_msg *m;
+	uint16_t tid;
+
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 77);
+	t = lns_establish(f, &p);
+	lns_call(f, &p, 500);
+	tid = t->id;
+	assert_int_equal(state_collect(&f->l, &snap), 0);
+	/* After the snapshot: the peer's HELLO (acknowledged), our HELLO
+	 * (received by the peer). */
+	send_type(f, &p, L2TP_MSG_HELLO, 0, 0);
+	advance(f, 60000);
+	skip_zlbs(f);
+	expect(f, &p, L2TP_MSG_HELLO);
+	send_ack(f, &p);
+	CHECK_EQ(t->rdt.nr, p.ns);
+	CHECK_EQ(t->rdt.ns, p.nr);
+	CHECK(snap.tunnels[0].nr != p.ns && snap.tunnels[0].ns != p.nr);
+	fx_free(f);
+
+	f = fx_new();
+	t = l2tp_tunnel_resume(&f->l, &snap.tunnels[0]);
+	assert_non_null(t);
+	assert_non_null(l2tp_session_resume(t, &snap.tunnels[0].sessions[0]));
+	state_free(&snap);
+	/* A new call from the peer, in its sequence: answered. */
+	send_type(f, &p, L2TP_MSG_ICRQ, 0, 501);
+	m = expect(f, &p, L2TP_MSG_ICRP);
+	CHECK_EQ(m->hdr.ns, (uint16_t)(p.nr - 1));
+	CHECK_EQ(m->hdr.nr, p.ns);
+	CHECK(l2tp_tunnel_find(&f->l, tid) == t);
+	CHECK_EQ(f->l.nsessions, 2);
+	fx_free(f);
+}
+
 static int setup(void **st)
 {
 	return mkdtemp(dir) ? 0 : -1;
@@ -533,6 +578,7 @@ int main(void)
 		cmocka_unit_test(test_atomic_write),
 		cmocka_unit_test(test_kill9_never_torn),
 		cmocka_unit_test(test_resume_continues_sequence),
+		cmocka_unit_test(test_resume_stale_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1060,6 +1060,7 @@ struct l2tp_tunnel *l2tp_tunnel_resume(struct l2tp *l, const struct state_tunnel
 	t->rdt.ns = st->ns;
 	t->rdt.nr = st->nr;
 	t->rdt.nr_sent = st->nr;
+	t->rdt.resync = true;
 	ev_timer_init(&t->hello_timer, hello_fire, t);
 	ev_timer_init(&t->hold_timer, hold_fire, t);
 	t->state = TUNNEL_ESTABLISHED;
