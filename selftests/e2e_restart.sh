@@ -27,6 +27,7 @@ nsx() { local ns=$1; shift; ip netns exec "$P$ns" "$@"; }
 py() { /usr/bin/python3 -c "$@"; }
 
 cleanup() {
+	[ -n "${KEEP:-}" ] && cp -r "$T" /tmp/rs-keep
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	for ns in cli lns srv; do ip netns del "$P$ns" 2>/dev/null; done
 	umount "$T/bpf" 2>/dev/null
@@ -266,7 +267,8 @@ start_cli
 check "again: client up with two calls" wait_addrs 2
 kill -9 "$LNS_PID"; gone "$LNS_PID"
 sz=$(command stat -c %s "$T/lns.state")
-printf '\x5a' | dd of="$T/lns.state" bs=1 seek=$((sz / 2)) conv=notrunc status=none
+# One bit flipped in the middle of the file.
+py "f=open('$T/lns.state','r+b'); f.seek($sz // 2); b=f.read(1); f.seek($sz // 2); f.write(bytes([b[0] ^ 0x10]))"
 start_lns
 check "corrupt: logged and ignored" grep -q "state file $T/lns.state ignored: checksum mismatch: corrupt; fresh start" "$LNS_LOG"
 check "corrupt: the file is kept aside as .bad" test -s "$T/lns.state.bad"

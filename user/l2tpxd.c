@@ -50,7 +50,35 @@ struct daemon {
 	int stopping;
 	const char *state;	/* NULL: no state file */
 	uint64_t saved_gen;
+	uint64_t next_save;	/* ms, loop clock: not before */
+	struct ev_timer save_timer;
 };
+
+static void save_fire(struct ev_loop *loop, struct ev_timer *t, void *arg)
+{
+	/* Nothing here: the round this ends writes the file. */
+}
+
+/* The state file after a round that changed something.  A small file is
+ * written every time (well under a millisecond of encoding, one fsync);
+ * a big one costs more, so writes are spaced to take at most a tenth of
+ * the time: the resumed tunnels' first messages make up for the lag. */
+static void state_sync(struct daemon *d)
+{
+	uint64_t now = ev_now(d->loop), took;
+
+	if (!d->state || d->l2tp.gen == d->saved_gen)
+		return;
+	if (now < d->next_save) {
+		if (!ev_timer_armed(&d->save_timer))
+			ev_timer_arm(d->loop, &d->save_timer, d->next_save - now);
+		return;
+	}
+	d->saved_gen = d->l2tp.gen;
+	state_save(d->state, &d->l2tp);
+	took = ev_now(d->loop) - now;
+	d->next_save = took > 1 ? now + 10 * took : 0;
+}
 
 /* The user's static address from the secrets file, if any. */
 static int static_ip(void *arg, const char *user, uint32_t *addr)
@@ -257,14 +285,13 @@ int main(int argc, char **argv)
 	log_info("l2tpxd: listening on port %u, control socket %s", d.conf.port, d.conf.ctl_socket);
 	/* The state file follows every loop round that changed something:
 	 * many changes in one round are one write. */
+	ev_timer_init(&d.save_timer, save_fire, &d);
 	while (!d.stopping) {
 		if (ev_run_once(d.loop, -1) < 0)
 			break;
-		if (d.state && d.l2tp.gen != d.saved_gen) {
-			d.saved_gen = d.l2tp.gen;
-			state_save(d.state, &d.l2tp);
-		}
+		state_sync(&d);
 	}
+	ev_timer_disarm(d.loop, &d.save_timer);
 	if (d.state)
 		state_save(d.state, &d.l2tp);
 	/* Without one, StopCCNs went out: give them a moment to be
