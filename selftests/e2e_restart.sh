@@ -47,7 +47,14 @@ nsx lns ip addr add 203.0.113.1/24 dev l1
 nsx srv ip addr add 203.0.113.2/24 dev s0
 for l in "cli c0" "lns l0" "lns l1" "srv s0"; do set -- $l; nsx "$1" ip link set "$2" up; done
 nsx srv ip route add 198.51.100.0/24 via 203.0.113.1
+nsx lns ip addr add 2001:db8:203::1/64 dev l1 nodad
+nsx srv ip addr add 2001:db8:203::2/64 dev s0 nodad
+for _ in $(seq 50); do
+	nsx srv ip -6 route add 2001:db8:100::/48 via 2001:db8:203::1 2>/dev/null && break
+	sleep 0.1
+done
 nsx lns sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+nsx lns sysctl -qw net.ipv6.conf.all.forwarding=1
 for l in "cli c0" "lns l0" "lns l1" "srv s0"; do set -- $l; nsx "$1" ethtool -K "$2" tx off >/dev/null; done
 nsx cli ip link set dev c0 xdpdrv obj "$B/bpf/xdp_noop.bpf.o" sec xdp
 nsx srv ip link set dev s0 xdpdrv obj "$B/bpf/xdp_noop.bpf.o" sec xdp
@@ -72,7 +79,7 @@ chap_secrets = $T/chap-secrets
 uplink = l0
 core = l1
 subscriber_dev = l2tpx0
-ipv6cp = no
+ipv6_pool = 2001:db8:100::/48
 hello_interval = 2
 retransmit_initial_ms = 300
 retransmit_cap_ms = 1000
@@ -88,7 +95,6 @@ lns = no
 ctl_socket = $T/cli.sock
 state_file = $T/cli.state
 subscriber_dev = ppp0
-ipv6cp = no
 hello_interval = 2
 lcp_echo_interval = 1
 lcp_echo_failure = 3
@@ -152,6 +158,12 @@ tun() { "$1" tunnel show | py "import json,sys; t=json.load(sys.stdin); print(t[
 dstat() { "$1" stats daemon | py "import json,sys; print(json.load(sys.stdin)['$2'])"; }
 naddr() { nsx cli ip -4 -o addr show dev ppp0 2>/dev/null | wc -l; }
 wait_addrs() { for _ in $(seq 100); do [ "$(naddr)" -ge "$1" ] && return 0; sleep 0.1; done; return 1; }
+cli_addrs6() { nsx cli ip -6 -o addr show dev ppp0 scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | sort; }
+wait_addrs6() { for _ in $(seq 100); do [ "$(cli_addrs6 | wc -l)" -ge "$1" ] && return 0; sleep 0.1; done; return 1; }
+# The client's SLAAC addresses that answer ping6 from srv.  (The client
+# sends all its IPv6 on its last call, so only the address in that call's
+# /64 passes the LNS's anti-spoofing.)
+reach6() { for a in $(cli_addrs6); do nsx srv ping -6 -c 2 -i 0.2 -W 1 "$a" >/dev/null 2>&1 && echo "$a"; done; }
 cli_addr() { nsx cli ip -4 -o addr show dev ppp0 | awk '{print $4}' | cut -d/ -f1 | sort | head -1; }
 # ping from srv to the client through XDP (encap on l1, decap on l0):
 # count sent, prints "sent received".
@@ -168,6 +180,9 @@ ADDR=$(cli_addr)
 check "LNS installed both sessions in the maps as the daemon's" test "$(maps daemon)" -eq 2
 check "LNS wrote its state file" test -s "$T/lns.state"
 check "the pool holds two addresses" test "$(dstat lnsctl pool_in_use)" -eq 2
+check "the client got an IPv6 address by SLAAC from each delegated /64" wait_addrs6 2
+REACH6=$(reach6)
+check "srv reaches the client over IPv6 (${REACH6:-none})" test -n "$REACH6"
 
 # ---- kill -9 under a flow ----
 restart_under_flow() {	# how: kill9 | term
@@ -190,8 +205,8 @@ restart_under_flow() {	# how: kill9 | term
 		test $((d1 - d0)) -ge 800 -a $((e1 - e0)) -ge 800
 	check "$what: tunnel and both calls resumed from the state file" \
 		grep -q "1 of 1 tunnels and 2 calls resumed" "$LNS_LOG"
-	check "$what: PPP resumed in the data plane, not installed again" \
-		test "$(grep -c "PPP resumed from the state file (in the data plane" "$LNS_LOG")" -eq 2 -a \
+	check "$what: PPP resumed in the data plane with its IPv6 prefix, not installed again" \
+		test "$(grep -c "PPP resumed from the state file (in the data plane, IPv6 prefix)" "$LNS_LOG")" -eq 2 -a \
 		"$(grep -c "not in the maps any more" "$LNS_LOG")" -eq 0
 	check "$what: Ns/Nr continue (before $ns0/$nr0, now $(tun lnsctl ns)/$(tun lnsctl nr))" \
 		test "$(tun lnsctl ns)" -ge "$ns0" -a "$(tun lnsctl nr)" -ge "$nr0" -a "$ns0" -gt 0
@@ -207,6 +222,8 @@ restart_under_flow() {	# how: kill9 | term
 	check "$what: both calls still up on the client" test "$(naddr)" -eq 2
 	check "$what: the pool holds the two addresses again" test "$(dstat lnsctl pool_in_use)" -eq 2
 	check "$what: ping after the restart" nsx srv ping -c 3 -i 0.2 -W 1 "$ADDR"
+	check "$what: IPv6 to the client through the resumed /64s as before ($(reach6 | tr '\n' ' '))" \
+		test "$(reach6)" = "$REACH6"
 	if [ -n "${DEBUG:-}" ]; then nsx lns "$B/l2tpxctl" -d "$PIN" stats; nsx lns "$B/l2tpxctl" -s "$T/lns.sock" -d "$PIN" session show; tail -30 "$LNS_LOG"; tail -20 "$CLI_LOG"; nsx cli ip addr; nsx cli ip route; exit 1; fi
 }
 restart_under_flow kill9

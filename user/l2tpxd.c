@@ -59,10 +59,13 @@ static void save_fire(struct ev_loop *loop, struct ev_timer *t, void *arg)
 	/* Nothing here: the round this ends writes the file. */
 }
 
-/* The state file after a round that changed something.  A small file is
- * written every time (well under a millisecond of encoding, one fsync);
- * a big one costs more, so writes are spaced to take at most a tenth of
- * the time: the resumed tunnels' first messages make up for the lag. */
+/* The state file after a round that changed something.  Up to a few
+ * thousand calls it is written every time (a few ms of encoding at most,
+ * one fsync), so it is never behind; beyond, writes are spaced to take at
+ * most a tenth of the time, and the resumed tunnels' first messages make up
+ * for the lag. */
+#define STATE_SPACED_CALLS	4096
+
 static void state_sync(struct daemon *d)
 {
 	uint64_t now = ev_now(d->loop), took;
@@ -77,7 +80,7 @@ static void state_sync(struct daemon *d)
 	d->saved_gen = d->l2tp.gen;
 	state_save(d->state, &d->l2tp);
 	took = ev_now(d->loop) - now;
-	d->next_save = took > 1 ? now + 10 * took : 0;
+	d->next_save = d->l2tp.nsessions >= STATE_SPACED_CALLS ? now + 10 * took : 0;
 }
 
 /* The user's static address from the secrets file, if any. */
