@@ -86,6 +86,7 @@ retransmit_cap_ms = 1000
 retransmit_retries = 4
 lcp_echo_interval = 2
 lcp_echo_failure = 4
+chap_interval = 3
 EOC
 cat >"$T/cli.conf" <<EOC
 [global]
@@ -220,6 +221,8 @@ restart_under_flow() {	# how: kill9 | term
 	check "$what: LCP echo kept the client up (> interval x failures since)" \
 		bash -c "! grep -q 'no echo reply' '$CLI_LOG' '$LNS_LOG'"
 	check "$what: both calls still up on the client" test "$(naddr)" -eq 2
+	check "$what: the resumed sessions passed their CHAP re-challenges (every 3 s)" \
+		bash -c "grep -q 're-challenging alice' '$LNS_LOG' && ! grep -q 'failed to authenticate' '$LNS_LOG'"
 	check "$what: the pool holds the two addresses again" test "$(dstat lnsctl pool_in_use)" -eq 2
 	check "$what: ping after the restart" nsx srv ping -c 3 -i 0.2 -W 1 "$ADDR"
 	check "$what: IPv6 to the client through the resumed /64s as before ($(reach6 | tr '\n' ' '))" \

@@ -1325,6 +1325,15 @@ void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct
 	ps->auth.state = AUTH_ST_OPEN;
 	ps->auth.done_ok = true;
 	snprintf(ps->auth.user, sizeof(ps->auth.user), "%s", ps->user);
+	if (!ps->client && ps->auth.method != AUTH_NONE) {
+		/* What a periodic CHAP re-challenge needs, and its timer. */
+		snprintf(ps->auth.name, sizeof(ps->auth.name), "%s",
+			 c->conf->auth_name[0] ? c->conf->auth_name : c->conf->hostname);
+		ps->auth.lookup = c->lookup;
+		ps->auth.lookup_arg = c->lookup_arg;
+		if (ps->auth.method != AUTH_PAP && c->conf->chap_interval)
+			ev_timer_arm(c->loop, &ps->auth.timer, c->conf->chap_interval * 1000ULL);
+	}
 	c->nsessions++;
 	ps->lcp.state = PPP_OPENED;
 	/* The pool and the prefix bitmap learn again what is taken. */
