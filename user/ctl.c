@@ -170,7 +170,8 @@ static json_object *flush_json(struct l2tp *l)
 
 	for (int i = 1; i < 65536; i++)
 		if (l->tunnels[i] && l->tunnels[i]->state != TUNNEL_CLOSING) {
-			l2tp_tunnel_close(l->tunnels[i], L2TP_STOPCCN_CLEAR, 0, "flushed by the operator");
+			l2tp_tunnel_close(l->tunnels[i], L2TP_STOPCCN_CLEAR, 0,
+					  "flushed by the operator");
 			n++;
 		}
 	orphans = state_reconcile_maps(pc ? pc->dp : NULL, l);

@@ -1369,8 +1369,8 @@ void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct
 	}
 	if (c->conf->lcp_echo_interval)
 		ev_timer_arm(c->loop, &ps->echo_timer, c->conf->lcp_echo_interval * 1000ULL);
-	plog(LOG_INFO, ps, "PPP resumed from the state file (%s%s)", ps->in_dp ? "in the data plane" : "slow path",
-	     ps->has_prefix6 ? ", IPv6 prefix" : "");
+	plog(LOG_INFO, ps, "PPP resumed from the state file (%s%s)",
+	     ps->in_dp ? "in the data plane" : "slow path", ps->has_prefix6 ? ", IPv6 prefix" : "");
 }
 
 static void ppp_l2tp_down(struct l2tp_session *ls, void *arg)

@@ -525,7 +525,8 @@ int state_read_file(const char *path, uint8_t **buf, size_t *len)
 		err = -errno;
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > STATE_HDR_LEN + (uint64_t)STATE_MAX_BODY) {
+	if (!S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > STATE_HDR_LEN + (uint64_t)STATE_MAX_BODY) {
 		err = -EFBIG;
 		goto out;
 	}
@@ -790,8 +791,8 @@ int state_restore(const char *path, struct l2tp *l, struct ppp_ctx *ppp)
 		}
 	}
 	if (s.ntunnels)
-		log_info("state: %d of %u tunnels and %d calls resumed from %s", resumed, s.ntunnels,
-			 calls, path);
+		log_info("state: %d of %u tunnels and %d calls resumed from %s", resumed,
+			 s.ntunnels, calls, path);
 	state_free(&s);
 	state_reconcile_maps(ppp ? ppp->dp : NULL, l);
 	l2tp_changed(l);

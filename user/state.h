@@ -58,7 +58,7 @@ struct state_tunnel {
 	int16_t lac_index;		/* -1 = none */
 	struct udp_ep local, peer;
 	char peer_host[STATE_HOST_MAX], peer_vendor[STATE_HOST_MAX];
-	uint16_t ns;			/* Ns of the first message in msgs (= next Ns if none) */
+	uint16_t ns;			/* Ns of msgs[0]; the next Ns if none */
 	uint16_t nr;			/* next Ns we expect from the peer */
 	uint16_t peer_rws;
 	uint16_t nmsgs;
