@@ -302,6 +302,24 @@ start_lns
 check "unknown version: logged and ignored" grep -q "ignored: unknown version 99" "$LNS_LOG"
 check "unknown version: the daemon answers" test "$(dstat lnsctl tunnels)" -eq 0
 
+# ---- flush with no daemon running: what a stopped one left ----
+kill -9 "$CLI_PID"; gone "$CLI_PID"
+rm -f "$T/cli.state"
+start_cli
+check "again: client up with two calls" wait_addrs 2
+nsx lns "$B/l2tpxctl" -d "$PIN" session add tunnel 300 session 400 peer-tunnel 100 \
+	peer-session 200 local 192.0.2.2 peer 192.0.2.1 addr 198.51.100.200/32
+kill -TERM "$LNS_PID"; gone "$LNS_PID"
+check "stopped: the daemon's two sessions stay in the maps" test "$(maps daemon)" -eq 2
+r=$(nsx lns "$B/l2tpxctl" -s "$T/lns.sock" -d "$PIN" flush state "$T/lns.state")
+check "offline flush: reported ($r)" bash -c "echo '$r' | grep -q '2 of its sessions removed from the maps'"
+check "offline flush: the daemon's sessions are gone, the static one stays" \
+	test "$(maps daemon)" -eq 0 -a "$(maps static)" -eq 1
+check "offline flush: the state file is gone" test ! -e "$T/lns.state"
+nsx lns "$B/l2tpxctl" -d "$PIN" session del tunnel 300 session 400
+start_lns
+check "after an offline flush the daemon starts fresh" grep -q "no state file" "$LNS_LOG"
+
 # ---- a state file whose peer is gone: HELLO fails, all cleaned ----
 kill -9 "$CLI_PID"; gone "$CLI_PID"
 rm -f "$T/cli.state"

@@ -230,17 +230,11 @@ static int cmd_session_add(int argc, char **argv)
 
 /* One request to the daemon; the parsed reply or NULL (message printed
  * unless quiet). */
-static json_object *daemon_req(const char *req, bool quiet)
+/* The daemon's JSON reply (freed here), or NULL with the error printed. */
+static json_object *daemon_reply(char *reply)
 {
-	char *reply = ctl_request(ctl_path, req);
 	json_object *o, *err;
 
-	if (!reply) {
-		if (!quiet)
-			fprintf(stderr, "l2tpxctl: cannot reach l2tpxd at %s: %s (is it running? "
-				"-s names another socket)\n", ctl_path, strerror(errno));
-		return NULL;
-	}
 	o = json_tokener_parse(reply);
 	free(reply);
 	if (!o) {
@@ -253,6 +247,19 @@ static json_object *daemon_req(const char *req, bool quiet)
 		return NULL;
 	}
 	return o;
+}
+
+static json_object *daemon_req(const char *req, bool quiet)
+{
+	char *reply = ctl_request(ctl_path, req);
+
+	if (!reply) {
+		if (!quiet)
+			fprintf(stderr, "l2tpxctl: cannot reach l2tpxd at %s: %s (is it running? "
+				"-s names another socket)\n", ctl_path, strerror(errno));
+		return NULL;
+	}
+	return daemon_reply(reply);
 }
 
 static const char *jstr(json_object *o, const char *k)
@@ -592,6 +599,7 @@ static int cmd_stats(void)
 static int cmd_flush(int argc, char **argv)
 {
 	const char *state = "/var/lib/l2tpx/state";
+	char *reply;
 	json_object *o;
 	struct dp *dp;
 	int n;
@@ -600,8 +608,12 @@ static int cmd_flush(int argc, char **argv)
 		state = argv[1];
 	else if (argc)
 		return die_usage("flush [state FILE]%s", "");
-	o = daemon_req("flush", true);
-	if (o) {
+	reply = ctl_request(ctl_path, "flush");
+	if (reply) {
+		/* A daemon answered: it did the flush, or says why not. */
+		o = daemon_reply(reply);
+		if (!o)
+			return 1;
 		if (json_out)
 			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		else

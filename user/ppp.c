@@ -1337,7 +1337,7 @@ void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct
 	c->nsessions++;
 	ps->lcp.state = PPP_OPENED;
 	/* The pool and the prefix bitmap learn again what is taken. */
-	if (sp->ip_from_pool && !ps->client) {
+	if (sp->ip_from_pool && !ps->client && ps->peer_ip) {
 		if (pool_take(&c->pool, ps->peer_ip, &a))
 			plog(LOG_WARNING, ps, "resumed address is taken twice in the pool");
 		else
