@@ -249,6 +249,23 @@ sleep 4
 check "LAC: the LNS still has one tunnel, control continues (Nr $nr0 -> $(tun lnsctl nr))" \
 	test "$(tun lnsctl nr)" -gt "$nr0"
 check "LAC: both ends agree on Ns/Nr" wait_for seq_agree 0
+sleep 4
+check "LAC: the resumed client answered the LNS's CHAP re-challenges (every 3 s)" \
+	bash -c "grep -q 'Challenge .* from lns' '$CLI_LOG' && ! grep -q 'authentication failed' '$CLI_LOG'"
+check "LAC: both calls still in the LNS's maps" test "$(maps daemon)" -eq 2
+
+# ---- a map entry gone while the daemon was down: installed again ----
+kill -9 "$LNS_PID"; gone "$LNS_PID"
+key=$(nsx lns "$B/l2tpxctl" -j -s /nonexistent -d "$PIN" session show | py "import json,sys
+s=[x for x in json.load(sys.stdin) if 'daemon' in x.get('flags', [])]; print(s[0]['tunnel'], s[0]['session'])")
+nsx lns "$B/l2tpxctl" -s /nonexistent -d "$PIN" session del tunnel "${key% *}" session "${key#* }"
+check "one of the daemon's sessions deleted by hand while it is down" test "$(maps daemon)" -eq 1
+start_lns
+check "missing entry: noticed" grep -q "not in the maps any more: installing it again" "$LNS_LOG"
+check "missing entry: both sessions in the maps again" test "$(maps daemon)" -eq 2
+for a in $(nsx cli ip -4 -o addr show dev ppp0 | awk '{print $4}' | cut -d/ -f1); do
+	check "missing entry: $a reachable through XDP again" nsx srv ping -c 3 -i 0.2 -W 1 "$a"
+done
 
 # ---- flush: the real teardown ----
 r=$(lnsctl flush)

@@ -1325,6 +1325,13 @@ void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct
 	ps->auth.state = AUTH_ST_OPEN;
 	ps->auth.done_ok = true;
 	snprintf(ps->auth.user, sizeof(ps->auth.user), "%s", ps->user);
+	if (ps->client && ls->t->lac_index >= 0) {
+		/* Our credentials, for the authenticator's re-challenges. */
+		const struct conf_lac *lac = &c->conf->lacs[ls->t->lac_index];
+
+		snprintf(ps->auth.user, sizeof(ps->auth.user), "%s", lac->user);
+		snprintf(ps->auth.password, sizeof(ps->auth.password), "%s", lac->password);
+	}
 	if (!ps->client && ps->auth.method != AUTH_NONE) {
 		/* What a periodic CHAP re-challenge needs, and its timer. */
 		snprintf(ps->auth.name, sizeof(ps->auth.name), "%s",
