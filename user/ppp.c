@@ -1278,6 +1278,11 @@ void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct
 		ppp_l2tp_up(ls, c);
 		return;
 	}
+	if (!sp->client && sp->peer_ip && pool_is_used(&c->pool, sp->peer_ip)) {
+		/* Another resumed call has this address: never two. */
+		l2tp_session_close(ls, L2TP_CDN_GENERAL_ERROR, 0, "address taken twice in the state file");
+		return;
+	}
 	ps = calloc(1, sizeof(*ps));
 	if (!ps) {
 		l2tp_session_close(ls, L2TP_CDN_NO_FACILITIES_TEMP, 0, "out of memory");
@@ -1344,12 +1349,8 @@ void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct
 	c->nsessions++;
 	ps->lcp.state = PPP_OPENED;
 	/* The pool and the prefix bitmap learn again what is taken. */
-	if (sp->ip_from_pool && !ps->client && ps->peer_ip) {
-		if (pool_take(&c->pool, ps->peer_ip, &a))
-			plog(LOG_WARNING, ps, "resumed address is taken twice in the pool");
-		else
-			ps->ip_from_pool = true;
-	}
+	if (sp->ip_from_pool && !ps->client && ps->peer_ip && !pool_take(&c->pool, ps->peer_ip, &a))
+		ps->ip_from_pool = true;
 	if (sp->has_prefix6 && !ps->client && c->pfx6_used && sp->prefix6_index < c->pfx6_count &&
 	    !(c->pfx6_used[sp->prefix6_index / 8] & (1 << (sp->prefix6_index % 8)))) {
 		c->pfx6_used[sp->prefix6_index / 8] |= 1 << (sp->prefix6_index % 8);
