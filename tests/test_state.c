@@ -373,8 +373,6 @@ static void test_restore_damaged_files(void **st)
 	snprintf(path, sizeof(path), "%s/state", dir);
 	srand(777);
 	sample(&s, 3);
-	s.tunnels[0].nmsgs = 0;		/* no queued bytes to resend */
-	s.tunnels[1].nmsgs = 0;
 	assert_int_equal(state_encode(&s, &buf, &len), 0);
 	m = malloc(len);
 	for (int round = 0; round < 400; round++) {
