@@ -27,7 +27,8 @@ nsx() { local ns=$1; shift; ip netns exec "$P$ns" "$@"; }
 py() { /usr/bin/python3 -c "$@"; }
 
 cleanup() {
-	[ -n "${KEEP:-}" ] && cp -r "$T" /tmp/rs-keep
+	# E2E_KEEP=DIR keeps the logs, configurations and state files.
+	[ -n "${E2E_KEEP:-}" ] && mkdir -p "$E2E_KEEP" && cp "$T"/*.log "$T"/*.conf "$T"/*.state* "$E2E_KEEP"/ 2>/dev/null
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	for ns in cli lns srv; do ip netns del "$P$ns" 2>/dev/null; done
 	umount "$T/bpf" 2>/dev/null
