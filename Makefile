@@ -88,6 +88,13 @@ $(BUILD)/selftests/%: selftests/%.c $(SELF_LIB) $(wildcard selftests/lib/*.h) $(
 	$(Q)$(CC) $(CFLAGS) -Iselftests/lib -o $@ $< $(SELF_LIB) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 BENCH_BINS := $(BUILD)/bench/prog_cost
+BENCH_BINS += $(BUILD)/bench/state_cost
+
+# state_cost times user/state.c: it links the daemon's library.
+$(BUILD)/bench/state_cost: bench/state_cost.c $(LIB)
+	$(call msg,BENCH,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(SKELS) include/l2tpx.h
 	$(call msg,BENCH,$@)

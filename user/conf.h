@@ -80,6 +80,7 @@ struct conf {
 	char ctl_socket[CONF_STR];
 	char ctl_group[CONF_STR];	/* group of the control socket (0660), "" = root only */
 	char user[CONF_STR];		/* run as this user after setup, "" = stay root */
+	char state_file[CONF_STR];	/* hitless restarts (user/state.c); "" = none */
 	/* PPP (LNS) */
 	char ip_range[CONF_MAX_RANGES][64];
 	int nranges;

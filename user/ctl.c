@@ -18,6 +18,7 @@
 #include "ctl.h"
 #include "log.h"
 #include "ppp.h"
+#include "state.h"
 #include "util.h"
 
 #define REQ_MAX	512
@@ -160,6 +161,7 @@ static json_object *stats_json(struct l2tp *l)
 
 		json_object_object_add(o, "lcp_echo_dropped",
 				       json_object_new_int64(p->echo_dropped));
+		json_object_object_add(o, "pool_in_use", json_object_new_int64(p->pool.in_use));
 	}
 	return o;
 }
@@ -199,6 +201,29 @@ static json_object *error_json(const char *fmt, const char *arg)
 
 	snprintf(msg, sizeof(msg), fmt, arg);
 	json_object_object_add(o, "error", json_object_new_string(msg));
+	return o;
+}
+
+/* A real teardown (a stop keeps everything for the next l2tpxd): every
+ * tunnel cleared with StopCCN, so its calls leave the maps and give their
+ * addresses back; daemon map entries nothing owns go too; the state file
+ * follows (empty). */
+static json_object *flush_json(struct l2tp *l)
+{
+	const struct ppp_ctx *pc = l->sops == &ppp_l2tp_ops ? l->sops_arg : NULL;
+	json_object *o = json_object_new_object();
+	int n = 0, orphans;
+
+	for (int i = 1; i < 65536; i++)
+		if (l->tunnels[i] && l->tunnels[i]->state != TUNNEL_CLOSING) {
+			l2tp_tunnel_close(l->tunnels[i], L2TP_STOPCCN_CLEAR, 0,
+					  "flushed by the operator");
+			n++;
+		}
+	orphans = state_reconcile_maps(pc ? pc->dp : NULL, l);
+	log_info("flush: %d tunnels cleared, %d orphan map entries removed", n, orphans);
+	json_object_object_add(o, "tunnels_cleared", json_object_new_int(n));
+	json_object_object_add(o, "map_entries_removed", json_object_new_int(orphans));
 	return o;
 }
 
@@ -263,6 +288,8 @@ static json_object *handle(struct ctl *c, char *req)
 		l2tp_session_close(s, L2TP_CDN_ADMIN, 0, "cleared by the operator");
 		return json_object_new_object();
 	}
+	if (argc == 1 && !strcmp(argv[0], "flush"))
+		return flush_json(c->l);
 	return error_json("unknown request: %s", argc ? argv[0] : "(empty)");
 }
 

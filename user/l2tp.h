@@ -136,7 +136,15 @@ struct l2tp {
 	void (*random)(void *buf, size_t len);
 	unsigned int lac_redials[CONF_MAX_LACS];
 	struct ev_timer lac_timer[CONF_MAX_LACS];
+	/* Bumped on every change the state file records (tunnels, calls,
+	 * Ns/Nr, PPP): the daemon saves when it moved (user/state.c). */
+	uint64_t gen;
 };
+
+static inline void l2tp_changed(struct l2tp *l)
+{
+	l->gen++;
+}
 
 int l2tp_init(struct l2tp *l, struct ev_loop *loop, const struct conf *conf);
 void l2tp_fini(struct l2tp *l);
@@ -162,6 +170,14 @@ struct l2tp_session *l2tp_session_find(struct l2tp *l, uint16_t tid, uint16_t si
 
 const char *tunnel_state_str(enum tunnel_state s);
 const char *session_state_str(enum session_state s);
+
+/* Restart (user/state.c): take back an established tunnel with its ids,
+ * endpoints and Ns/Nr, and an established call on it; NULL when the id is
+ * taken, no socket fits, or out of memory. */
+struct state_tunnel;
+struct state_session;
+struct l2tp_tunnel *l2tp_tunnel_resume(struct l2tp *l, const struct state_tunnel *st);
+struct l2tp_session *l2tp_session_resume(struct l2tp_tunnel *t, const struct state_session *ss);
 
 /* Internal between l2tp_tunnel.c and l2tp_session.c. */
 void session_recv(struct l2tp_tunnel *t, const struct l2tp_msg *m);

@@ -9,6 +9,7 @@
 
 #include "l2tp.h"
 #include "log.h"
+#include "state.h"
 
 #define MSG_MAX		1024
 #define TX_SPEED	100000000	/* what we report: 100 Mbit/s */
@@ -74,12 +75,17 @@ static void setup_fire(struct ev_loop *loop, struct ev_timer *tm, void *arg)
 	l2tp_session_close(s, s->lac ? L2TP_CDN_TIMEOUT : L2TP_CDN_GENERAL_ERROR, 0,
 			   "call not established in time");
 }
+static struct l2tp_session *session_new_id(struct l2tp_tunnel *t, bool lac, uint16_t id);
 
 static struct l2tp_session *session_new(struct l2tp_tunnel *t, bool lac)
 {
+	return session_new_id(t, lac, l2tp_alloc_session_id(t->l, t->id));
+}
+
+static struct l2tp_session *session_new_id(struct l2tp_tunnel *t, bool lac, uint16_t id)
+{
 	struct l2tp *l = t->l;
 	struct l2tp_session *s;
-	uint16_t id = l2tp_alloc_session_id(l, t->id);
 	uint32_t b;
 
 	if (!id || !(s = calloc(1, sizeof(*s))))
@@ -97,6 +103,7 @@ static struct l2tp_session *session_new(struct l2tp_tunnel *t, bool lac)
 	l->stats.sessions_created++;
 	ev_timer_init(&s->setup_timer, setup_fire, s);
 	ev_timer_arm(l->loop, &s->setup_timer, L2TP_CALL_SETUP_MS);
+	l2tp_changed(l);
 	return s;
 }
 
@@ -121,6 +128,7 @@ void session_destroy(struct l2tp_session *s, bool notify)
 	t->nsessions--;
 	l->nsessions--;
 	ev_timer_disarm(l->loop, &s->setup_timer);
+	l2tp_changed(l);
 	free(s->proxy);
 	free(s);
 }
@@ -129,6 +137,29 @@ static void set_state(struct l2tp_session *s, enum session_state st)
 {
 	slog(LOG_DEBUG, s, "%s -> %s", session_state_str(s->state), session_state_str(st));
 	s->state = st;
+	l2tp_changed(s->t->l);
+}
+
+struct l2tp_session *l2tp_session_resume(struct l2tp_tunnel *t, const struct state_session *ss)
+{
+	struct l2tp_session *s;
+
+	if (!ss->id || l2tp_session_find(t->l, t->id, ss->id) ||
+	    t->nsessions >= t->l->conf->max_sessions_per_tunnel)
+		return NULL;
+	s = session_new_id(t, ss->lac, ss->id);
+	if (!s)
+		return NULL;
+	s->peer_id = ss->peer_id;
+	s->seq_required = ss->seq_required;
+	s->call_serial = ss->call_serial;
+	s->tx_speed = ss->tx_speed;
+	s->framing = ss->framing;
+	s->state = SESSION_ESTABLISHED;
+	/* Established before the restart: no setup deadline. */
+	ev_timer_disarm(t->l->loop, &s->setup_timer);
+	slog(LOG_INFO, s, "call resumed from the state file");
+	return s;
 }
 
 static void established(struct l2tp_session *s)

@@ -13,6 +13,7 @@
 
 #include "l2tp.h"
 #include "log.h"
+#include "state.h"
 #include "util.h"
 
 #define FIRMWARE_REV	0x0100
@@ -225,6 +226,7 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l, bool lac, int fd, const st
 	l->ntunnels++;
 	l->npending++;
 	l->stats.tunnels_created++;
+	l2tp_changed(l);
 	ev_timer_arm(l->loop, &t->hold_timer, SETUP_DEADLINE_MS);
 	return t;
 }
@@ -257,6 +259,7 @@ static void tunnel_free(struct l2tp_tunnel *t, bool notify)
 	ev_timer_disarm(l->loop, &t->hold_timer);
 	l->tunnels[t->id] = NULL;
 	l->ntunnels--;
+	l2tp_changed(l);
 	free(t);
 	if (notify && lac_index >= 0)
 		schedule_redial(l, lac_index);
@@ -272,6 +275,7 @@ static void set_state(struct l2tp_tunnel *t, enum tunnel_state s)
 		t->l->npending--;
 	tlog(LOG_DEBUG, t, "%s -> %s", tunnel_state_str(t->state), tunnel_state_str(s));
 	t->state = s;
+	l2tp_changed(t->l);
 }
 
 static const struct l2tp_secret *tsecret(const struct l2tp_tunnel *t, struct l2tp_secret *s)
@@ -300,6 +304,7 @@ int tunnel_send(struct l2tp_tunnel *t, struct l2tp_builder *b, uint16_t session_
 		tlog(LOG_WARNING, t, "message too large to build");
 		return -EMSGSIZE;
 	}
+	l2tp_changed(t->l);	/* Ns moves */
 	return l2tp_rdt_send(&t->rdt, b->buf, n);
 }
 
@@ -992,6 +997,7 @@ void l2tp_input(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 		return;
 	}
 	l->stats.rx_control++;
+	l2tp_changed(l);	/* Nr, acknowledgements, whatever it carries */
 	if (l2tp_hdr_parse(buf, len, &h, &e)) {
 		l->stats.rx_bad_header++;
 		log_debug("from %s: %s", udp_ep_str(from, ep, sizeof(ep)), l2tp_perr_str(e.code));
@@ -1029,6 +1035,68 @@ void l2tp_input(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 	if (t->state == TUNNEL_ESTABLISHED && l->conf->hello_interval)
 		ev_timer_arm(l->loop, &t->hello_timer, l->conf->hello_interval * 1000ULL);
 	l2tp_rdt_recv(&t->rdt, h.ns, h.nr, buf, h.length, h.length == L2TP_CTRL_HDR_LEN);
+}
+
+/* ---- restart: a tunnel from the state file ---- */
+
+struct l2tp_tunnel *l2tp_tunnel_resume(struct l2tp *l, const struct state_tunnel *st)
+{
+	struct l2tp_tunnel *t;
+	const char *sec;
+	int fd = sock_for(l, &st->peer);
+
+	if (!st->id || l->tunnels[st->id] || fd < 0 || l->ntunnels >= l->conf->max_tunnels)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->l = l;
+	t->id = st->id;
+	t->peer_id = st->peer_id;
+	t->lac = st->lac;
+	t->fd = fd;
+	t->local = st->local;
+	t->peer = st->peer;
+	/* A [lac] section that is gone from the configuration: no redial. */
+	t->lac_index = st->lac_index < l->conf->nlacs ? st->lac_index : -1;
+	snprintf(t->peer_host, sizeof(t->peer_host), "%s", st->peer_host);
+	snprintf(t->peer_vendor, sizeof(t->peer_vendor), "%s", st->peer_vendor);
+	if (t->lac_index >= 0 && l->conf->lacs[t->lac_index].has_secret)
+		sec = l->conf->lacs[t->lac_index].secret;
+	else
+		sec = conf_peer_secret(l->conf, &t->peer.addr);
+	if (sec) {
+		snprintf(t->secret, sizeof(t->secret), "%s", sec);
+		t->has_secret = true;
+	}
+	l2tp_rdt_init(&t->rdt, l->loop, &l->conf->rdt, &rdt_ops, t);
+	l2tp_rdt_set_peer(&t->rdt, t->peer_id, st->peer_rws);
+	/* Ns and Nr continue: the peer retransmits what we had not
+	 * acknowledged, and we send again what it had not. */
+	t->rdt.ns = st->ns;
+	t->rdt.nr = st->nr;
+	t->rdt.nr_sent = st->nr;
+	t->rdt.resync = true;
+	ev_timer_init(&t->hello_timer, hello_fire, t);
+	ev_timer_init(&t->hold_timer, hold_fire, t);
+	t->state = TUNNEL_ESTABLISHED;
+	t->last_rx = ev_now(l->loop);
+	l->tunnels[t->id] = t;
+	l->ntunnels++;
+	if (!t->lac)
+		peer_link(t);
+	if (t->lac_index >= 0)
+		l->lac_redials[t->lac_index] = 0;
+	tlog(LOG_INFO, t, "resumed from the state file (Ns %u, Nr %u, %u to send again)", st->ns,
+	     st->nr, st->nmsgs);
+	for (uint16_t i = 0; i < st->nmsgs; i++)
+		l2tp_rdt_send(&t->rdt, st->msgs[i].buf, st->msgs[i].len);
+	/* A HELLO soon: a peer that went away meanwhile is found out within a
+	 * retransmission cycle instead of an idle hello_interval. */
+	if (l->conf->hello_interval)
+		ev_timer_arm(l->loop, &t->hello_timer, 1000);
+	l2tp_changed(l);
+	return t;
 }
 
 /* ---- LAC role ---- */

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #include "ctl.h"
 #include "dp.h"
 #include "log.h"
+#include "state.h"
 #include "util.h"
 
 #define MAX_PREFIXES	64
@@ -28,6 +30,8 @@ static void usage(FILE *f)
 		"  stats daemon                                             (daemon)\n"
 		"  check      the daemon's calls against the maps and the pool (daemon)\n"
 		"  accel show    kernel sessions: fast or kernel path, why, counters (daemon)\n"
+		"  flush [state FILE]   clear every tunnel and call of l2tpxd (StopCCN), or with\n"
+		"                       no daemon running, its sessions in the maps and FILE\n"
 		"  load [port N] [max-sessions N]\n"
 		"  attach DEV uplink|core|both [skb]\n"
 		"  detach DEV\n"
@@ -228,17 +232,11 @@ static int cmd_session_add(int argc, char **argv)
 
 /* One request to the daemon; the parsed reply or NULL (message printed
  * unless quiet). */
-static json_object *daemon_req(const char *req, bool quiet)
+/* The daemon's JSON reply (freed here), or NULL with the error printed. */
+static json_object *daemon_reply(char *reply)
 {
-	char *reply = ctl_request(ctl_path, req);
 	json_object *o, *err;
 
-	if (!reply) {
-		if (!quiet)
-			fprintf(stderr, "l2tpxctl: cannot reach l2tpxd at %s: %s (is it running? "
-				"-s names another socket)\n", ctl_path, strerror(errno));
-		return NULL;
-	}
 	o = json_tokener_parse(reply);
 	free(reply);
 	if (!o) {
@@ -251,6 +249,19 @@ static json_object *daemon_req(const char *req, bool quiet)
 		return NULL;
 	}
 	return o;
+}
+
+static json_object *daemon_req(const char *req, bool quiet)
+{
+	char *reply = ctl_request(ctl_path, req);
+
+	if (!reply) {
+		if (!quiet)
+			fprintf(stderr, "l2tpxctl: cannot reach l2tpxd at %s: %s (is it running? "
+				"-s names another socket)\n", ctl_path, strerror(errno));
+		return NULL;
+	}
+	return daemon_reply(reply);
 }
 
 static const char *jstr(json_object *o, const char *k)
@@ -413,6 +424,7 @@ static const struct {
 	{ L2TPX_SF_SEQ, "seq" },	 { L2TPX_SF_ACFC, "acfc" },
 	{ L2TPX_SF_PFC, "pfc" },	 { L2TPX_SF_ANTISPOOF, "antispoof" },
 	{ L2TPX_SF_UDP_CSUM, "udp-csum" }, { L2TPX_SF_IPV6, "ipv6" },
+	{ L2TPX_SF_DAEMON, "daemon" },
 };
 
 static int show_one(const struct dp_session_info *si, void *arg)
@@ -660,6 +672,53 @@ static int cmd_accel_show(void)
 	return 0;
 }
 
+/* The real teardown: a stopped l2tpxd leaves its sessions forwarding for
+ * the next one (docs/OPERATIONS.md, "Restarts and upgrades"). */
+static int cmd_flush(int argc, char **argv)
+{
+	const char *state = "/var/lib/l2tpx/state";
+	char *reply;
+	json_object *o;
+	struct dp *dp;
+	int n;
+
+	if (argc == 2 && !strcmp(argv[0], "state"))
+		state = argv[1];
+	else if (argc)
+		return die_usage("flush [state FILE]%s", "");
+	reply = ctl_request(ctl_path, "flush");
+	if (reply) {
+		/* A daemon answered: it did the flush, or says why not. */
+		o = daemon_reply(reply);
+		if (!o)
+			return 1;
+		if (json_out)
+			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		else
+			printf("l2tpxd: %lld tunnels cleared, %lld orphan map entries removed\n",
+			       (long long)jint(o, "tunnels_cleared"),
+			       (long long)jint(o, "map_entries_removed"));
+		json_object_put(o);
+		return 0;
+	}
+	/* No daemon: what it left behind. */
+	if (unlink(state) && errno != ENOENT) {
+		fprintf(stderr, "l2tpxctl: removing %s: %s\n", state, strerror(errno));
+		return 1;
+	}
+	if (!dp_pinned(&opts)) {
+		printf("no l2tpxd running, no data plane pinned; state file %s removed\n", state);
+		return 0;
+	}
+	if (open_dp(&dp, false))
+		return 1;
+	n = state_reconcile_maps(dp, NULL);
+	dp_close(dp);
+	printf("no l2tpxd running: %d of its sessions removed from the maps, state file %s "
+	       "removed\n", n, state);
+	return 0;
+}
+
 static int cmd_unload(void)
 {
 	struct dp *dp;
@@ -729,6 +788,8 @@ int main(int argc, char **argv)
 		return cmd_unload();
 	if (!strcmp(cmd, "accel") && argc == 2 && !strcmp(argv[1], "show"))
 		return cmd_accel_show();
+	if (!strcmp(cmd, "flush"))
+		return cmd_flush(argc - 1, argv + 1);
 	if (!strcmp(cmd, "session") && argc >= 2) {
 		if (!strcmp(argv[1], "add"))
 			return cmd_session_add(argc - 2, argv + 2);

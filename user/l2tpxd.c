@@ -23,13 +23,15 @@
 #include "ppp.h"
 #include "priv.h"
 #include "secrets.h"
+#include "state.h"
 #include "tun.h"
 
 #define DEFAULT_CONF	"/etc/l2tpx/l2tpxd.conf"
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: l2tpxd [-c FILE] [-x FILE] [-o KEY=VALUE]... [-n] [-d] [-v] [-p PINDIR] [-A]\n"
+	fprintf(f, "usage: l2tpxd [-c FILE] [-x FILE] [-o KEY=VALUE]... [-n] [-d] [-v] [-p PINDIR]\n"
+		   "              [-s STATEFILE] [--fresh] [-A]\n"
 		   "  -c  configuration file (default " DEFAULT_CONF ")\n"
 		   "  -x, --xl2tpd-conf FILE\n"
 		   "      an xl2tpd.conf (with its pppoptfile and auth file), read after -c;\n"
@@ -41,6 +43,10 @@ static void usage(FILE *f)
 		   "  -d  stay in the foreground, log to stderr\n"
 		   "  -v  debug logging\n"
 		   "  -p  pin directory of the data plane (default " L2TPX_PIN_DIR ")\n"
+		   "  -s  state file for hitless restarts (default: state_file in the\n"
+		   "      configuration; none = no hitless restart, SIGTERM clears)\n"
+		   "  --fresh  start with a clean slate: remove the state file and the\n"
+		   "      daemon's sessions from the maps (static sessions stay)\n"
 		   "  -A, --accel  accelerator mode (mode = accel): fast-path the kernel's\n"
 		   "      L2TP sessions of xl2tpd + pppd, negotiate nothing (docs/ACCEL.md)\n");
 }
@@ -84,7 +90,40 @@ struct daemon {
 	struct accel *accel;
 	int sfd;
 	int stopping;
+	const char *state;	/* NULL: no state file */
+	uint64_t saved_gen;
+	uint64_t next_save;	/* ms, loop clock: not before */
+	struct ev_timer save_timer;
 };
+
+static void save_fire(struct ev_loop *loop, struct ev_timer *t, void *arg)
+{
+	/* Nothing here: the round this ends writes the file. */
+}
+
+/* The state file after a round that changed something.  Up to a few
+ * thousand calls it is written every time (a few ms of encoding at most,
+ * one fsync), so it is never behind; beyond, writes are spaced to take at
+ * most a tenth of the time, and the resumed tunnels' first messages make up
+ * for the lag. */
+#define STATE_SPACED_CALLS	4096
+
+static void state_sync(struct daemon *d)
+{
+	uint64_t now = ev_now(d->loop), took;
+
+	if (!d->state || d->l2tp.gen == d->saved_gen)
+		return;
+	if (now < d->next_save) {
+		if (!ev_timer_armed(&d->save_timer))
+			ev_timer_arm(d->loop, &d->save_timer, d->next_save - now);
+		return;
+	}
+	d->saved_gen = d->l2tp.gen;
+	state_save(d->state, &d->l2tp);
+	took = ev_now(d->loop) - now;
+	d->next_save = d->l2tp.nsessions >= STATE_SPACED_CALLS ? now + 10 * took : 0;
+}
 
 /* The user's static address from the secrets file, if any. */
 static int static_ip(void *arg, const char *user, uint32_t *addr)
@@ -143,12 +182,23 @@ static void on_signal(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 
 	if (read(fd, &si, sizeof(si)) != sizeof(si))
 		return;
-	log_info("signal %u: clearing tunnels and exiting; the data plane stays", si.ssi_signo);
 	d->stopping = 1;
+	ev_break(loop);
+	if (d->state) {
+		/* Hitless restart: no StopCCN, no CDN, the maps untouched; the
+		 * state file lets the next l2tpxd take everything back.
+		 * `l2tpxctl flush` clears the sessions for real. */
+		log_info("signal %u: exiting; tunnels, calls and their data plane entries stay "
+			 "for the next l2tpxd (state in %s)", si.ssi_signo, d->state);
+		return;
+	}
+	/* No state file: nothing could take the sessions back, so they are
+	 * cleared properly. */
+	log_info("signal %u: clearing tunnels and exiting (no state_file: no hitless restart)",
+		 si.ssi_signo);
 	for (int i = 1; i < 65536; i++)
 		if (d->l2tp.tunnels[i])
 			l2tp_tunnel_close(d->l2tp.tunnels[i], L2TP_STOPCCN_SHUTTING_DOWN, 0, NULL);
-	ev_break(loop);
 }
 
 static struct json_object *accel_ctl(void *arg, int argc, char **argv)
@@ -236,20 +286,27 @@ int main(int argc, char **argv)
 		{ "xl2tpd-conf", required_argument, NULL, 'x' },
 		{ "set", required_argument, NULL, 'o' },
 		{ "accel", no_argument, NULL, 'A' },
+		{ "fresh", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *conf_path = NULL, *xl_path = NULL, *pin_dir = NULL;
+	const char *conf_path = NULL, *xl_path = NULL, *pin_dir = NULL, *state_path = NULL;
 	struct daemon d = { 0 };
-	int c, fg = 0, check = 0, level = LOG_INFO, err, nsets = 0, accel = 0;
+	int c, fg = 0, check = 0, level = LOG_INFO, err, nsets = 0, accel = 0, fresh = 0;
 	char errbuf[512], **sets = calloc(argc, sizeof(char *));
 
 	if (!sets)
 		return 1;
-	while ((c = getopt_long(argc, argv, "c:x:o:ndvp:hA", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:x:o:ndvp:s:hA", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'A':
 			accel = 1;
+			break;
+		case 's':
+			state_path = optarg;
+			break;
+		case 'F':
+			fresh = 1;
 			break;
 		case 'c':
 			conf_path = optarg;
@@ -328,8 +385,23 @@ int main(int argc, char **argv)
 
 	if (signals_setup(&d))
 		fatal("signalfd");
+
+	if (!state_path)
+		state_path = d.conf.state_file;
+	d.state = state_path[0] && strcmp(state_path, "none") ? state_path : NULL;
+	if (fresh) {
+		if (d.state && unlink(d.state) && errno != ENOENT)
+			log_warn("--fresh: removing %s", d.state);
+		log_info("--fresh: clean slate; %d daemon sessions removed from the maps",
+			 state_reconcile_maps(d.dp, &d.l2tp));
+	} else if (d.state) {
+		state_restore(d.state, &d.l2tp, &d.ppp);
+	} else {
+		state_reconcile_maps(d.dp, &d.l2tp);
+	}
 	/* Everything that needed privilege is open: sockets, map fds, the
-	 * TUN device, the control socket.  Keep CAP_NET_ADMIN only. */
+	 * TUN device, the control socket, the calls taken back from the state
+	 * file.  Keep CAP_NET_ADMIN only. */
 	if (priv_drop(d.conf.user, errbuf, sizeof(errbuf)))
 		fatalx("dropping privileges: %s", errbuf);
 	log_info("privileges dropped: CAP_NET_ADMIN kept, no_new_privs%s%s",
@@ -337,15 +409,28 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < d.conf.nlacs; i++) {
 		struct udp_ep ep = { .addr = d.conf.lacs[i].lns, .port = d.conf.lacs[i].port };
+		bool resumed = false;
 
-		if (d.conf.lacs[i].autodial)
+		for (int t = 1; t < 65536 && !resumed; t++)
+			resumed = d.l2tp.tunnels[t] && d.l2tp.tunnels[t]->lac_index == i;
+		if (d.conf.lacs[i].autodial && !resumed)
 			l2tp_dial(&d.l2tp, &ep, i);
 	}
 	log_info("l2tpxd: listening on port %u, control socket %s", d.conf.port, d.conf.ctl_socket);
-	ev_run(d.loop);
-
-	/* Give StopCCNs a moment to be acknowledged before the sockets go. */
-	for (int i = 0; i < 20 && d.l2tp.ntunnels; i++) {
+	/* The state file follows every loop round that changed something:
+	 * many changes in one round are one write. */
+	ev_timer_init(&d.save_timer, save_fire, &d);
+	while (!d.stopping) {
+		if (ev_run_once(d.loop, -1) < 0)
+			break;
+		state_sync(&d);
+	}
+	ev_timer_disarm(d.loop, &d.save_timer);
+	if (d.state)
+		state_save(d.state, &d.l2tp);
+	/* Without one, StopCCNs went out: give them a moment to be
+	 * acknowledged before the sockets go. */
+	for (int i = 0; !d.state && i < 20 && d.l2tp.ntunnels; i++) {
 		int busy = 0;
 
 		for (int t = 1; t < 65536; t++)
@@ -356,6 +441,7 @@ int main(int argc, char **argv)
 		ev_run_once(d.loop, 50);
 	}
 	ctl_close(d.ctl);
+	/* Without telling the upper layer: nothing leaves the maps. */
 	l2tp_fini(&d.l2tp);
 	ppp_ctx_fini(&d.ppp);
 	secrets_free(d.secrets);

@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "ppp.h"
+#include "state.h"
 #include "tun.h"
 #include "util.h"
 
@@ -1067,7 +1068,7 @@ static int handoff(struct ppp_session *ps)
 	v.flags = (ps->peer_acfc ? L2TPX_SF_ACFC : 0) | (ps->peer_pfc ? L2TPX_SF_PFC : 0) |
 		  (ls->seq_required ? L2TPX_SF_SEQ : 0) |
 		  (udp_ep_is_v4(&t->peer) ? 0 : L2TPX_SF_IPV6) |
-		  (ps->client ? 0 : L2TPX_SF_ANTISPOOF);
+		  (ps->client ? 0 : L2TPX_SF_ANTISPOOF) | L2TPX_SF_DAEMON;
 	v.mtu = c->conf->mtu;
 	v.mss = c->conf->mss;
 	err = dp_session_add(c->dp, &key, &v, &pfx, v4 ? 1 : 0);
@@ -1288,6 +1289,135 @@ static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
 	ppp_fsm_open(&ps->lcp);
 }
 
+/* ---- restart: a PPP session from the state file ---- */
+
+/* An NCP as it was: Opened, or at rest (Closed, Stopped: the peer rejected
+ * it), or negotiated again from the start. */
+static void ncp_resume(struct ppp_fsm *f, uint8_t st)
+{
+	if (st == PPP_OPENED || st == PPP_INITIAL || st == PPP_CLOSED || st == PPP_STOPPED) {
+		f->state = st;
+		return;
+	}
+	ppp_fsm_up(f);
+	ppp_fsm_open(f);
+}
+
+void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct state_ppp *sp)
+{
+	struct l2tpx_sess_key key = { htons(ls->t->id), htons(ls->id) };
+	struct l2tpx_session cur;
+	struct ppp_session *ps;
+	uint32_t a;
+
+	if (sp->lcp != PPP_OPENED || sp->phase != PHASE_NETWORK || sp->client != ls->lac) {
+		/* Caught while negotiating: negotiate again from the start. */
+		ppp_l2tp_up(ls, c);
+		return;
+	}
+	if (!sp->client && sp->peer_ip && pool_is_used(&c->pool, sp->peer_ip)) {
+		/* Another resumed call has this address: never two. */
+		l2tp_session_close(ls, L2TP_CDN_GENERAL_ERROR, 0, "address taken twice in the state file");
+		return;
+	}
+	ps = calloc(1, sizeof(*ps));
+	if (!ps) {
+		l2tp_session_close(ls, L2TP_CDN_NO_FACILITIES_TEMP, 0, "out of memory");
+		return;
+	}
+	ps->ctx = c;
+	ps->ls = ls;
+	ls->upper = ps;
+	ps->client = sp->client;
+	ps->phase = PHASE_NETWORK;
+	ps->magic = sp->magic;
+	ps->peer_magic = sp->peer_magic;
+	ps->mru = sp->mru;
+	ps->peer_mru = sp->peer_mru;
+	ps->auth_proto = sp->auth_proto;
+	ps->auth_alg = sp->auth_alg;
+	ps->peer_auth_proto = sp->peer_auth_proto;
+	ps->peer_auth_alg = sp->peer_auth_alg;
+	ps->peer_acfc = sp->peer_acfc;
+	ps->peer_pfc = sp->peer_pfc;
+	ps->no_addr_opt = sp->no_addr_opt;
+	ps->no_ifid_opt = sp->no_ifid_opt;
+	ps->our_ip = sp->our_ip;
+	ps->peer_ip = sp->peer_ip;
+	memcpy(ps->dns, sp->dns, sizeof(ps->dns));
+	memcpy(ps->our_ifid, sp->our_ifid, 8);
+	memcpy(ps->peer_ifid, sp->peer_ifid, 8);
+	snprintf(ps->user, sizeof(ps->user), "%s", sp->user);
+	ev_timer_init(&ps->echo_timer, echo_fire, ps);
+	ev_timer_init(&ps->close_timer, close_fire, ps);
+	ev_timer_init(&ps->ra_timer, ra_fire, ps);
+	ppp_fsm_init(&ps->lcp, "LCP", PPP_LCP, &lcp_cb, NULL, c->loop, ps);
+	ppp_fsm_init(&ps->ipcp, "IPCP", PPP_IPCP, &ipcp_cb, NULL, c->loop, ps);
+	ppp_fsm_init(&ps->ipv6cp, "IPv6CP", PPP_IPV6CP, &ipv6cp_cb, NULL, c->loop, ps);
+	{
+		struct ppp_auth_conf ac = { .retry_ms = 3000, .max_tries = 10,
+					    .rechallenge_s = c->conf->chap_interval };
+
+		ppp_auth_init(&ps->auth, &auth_cb, &ac, c->loop, ps);
+	}
+	/* Authenticated before the restart. */
+	ps->auth.server = !ps->client;
+	ps->auth.method = method_of(ps->client ? ps->peer_auth_proto : ps->auth_proto,
+				    ps->client ? ps->peer_auth_alg : ps->auth_alg);
+	ps->auth.state = AUTH_ST_OPEN;
+	ps->auth.done_ok = true;
+	snprintf(ps->auth.user, sizeof(ps->auth.user), "%s", ps->user);
+	if (ps->client && ls->t->lac_index >= 0) {
+		/* Our credentials, for the authenticator's re-challenges. */
+		const struct conf_lac *lac = &c->conf->lacs[ls->t->lac_index];
+
+		snprintf(ps->auth.user, sizeof(ps->auth.user), "%s", lac->user);
+		snprintf(ps->auth.password, sizeof(ps->auth.password), "%s", lac->password);
+	}
+	if (!ps->client && ps->auth.method != AUTH_NONE) {
+		/* What a periodic CHAP re-challenge needs, and its timer. */
+		snprintf(ps->auth.name, sizeof(ps->auth.name), "%s",
+			 c->conf->auth_name[0] ? c->conf->auth_name : c->conf->hostname);
+		ps->auth.lookup = c->lookup;
+		ps->auth.lookup_arg = c->lookup_arg;
+		if (ps->auth.method != AUTH_PAP && c->conf->chap_interval)
+			ev_timer_arm(c->loop, &ps->auth.timer, c->conf->chap_interval * 1000ULL);
+	}
+	c->nsessions++;
+	ps->lcp.state = PPP_OPENED;
+	/* The pool and the prefix bitmap learn again what is taken. */
+	if (sp->ip_from_pool && !ps->client && ps->peer_ip && !pool_take(&c->pool, ps->peer_ip, &a))
+		ps->ip_from_pool = true;
+	if (sp->has_prefix6 && !ps->client && c->pfx6_used && sp->prefix6_index < c->pfx6_count &&
+	    !(c->pfx6_used[sp->prefix6_index / 8] & (1 << (sp->prefix6_index % 8)))) {
+		c->pfx6_used[sp->prefix6_index / 8] |= 1 << (sp->prefix6_index % 8);
+		memcpy(ps->prefix6, sp->prefix6, 16);
+		ps->prefix6_index = sp->prefix6_index;
+		ps->has_prefix6 = true;
+	}
+	ncp_resume(&ps->ipcp, sp->ipcp);
+	ncp_resume(&ps->ipv6cp, c->conf->ipv6cp ? sp->ipv6cp : PPP_INITIAL);
+	/* The maps kept the session: take it as ours.  Missing (removed by
+	 * hand, or a new pin directory): installed again. */
+	ps->in_dp = sp->in_dp && c->dp && !dp_session_get(c->dp, &key, &cur);
+	if (sp->in_dp && c->dp && !ps->in_dp)
+		plog(LOG_NOTICE, ps, "not in the maps any more: installing it again");
+	if ((ps->ipcp.state == PPP_OPENED && handoff(ps)) ||
+	    (ps->ipv6cp.state == PPP_OPENED && ps->has_prefix6 && prefix6_install(ps))) {
+		c->handoff_failures++;
+		ppp_fsm_close(&ps->lcp);
+		return;
+	}
+	if (ps->has_prefix6 && ps->ipv6cp.state == PPP_OPENED) {
+		ps->ra_sent = 3;	/* the quick ones went out before */
+		ev_timer_arm(c->loop, &ps->ra_timer, 3000);
+	}
+	if (c->conf->lcp_echo_interval)
+		ev_timer_arm(c->loop, &ps->echo_timer, c->conf->lcp_echo_interval * 1000ULL);
+	plog(LOG_INFO, ps, "PPP resumed from the state file (%s%s)",
+	     ps->in_dp ? "in the data plane" : "slow path", ps->has_prefix6 ? ", IPv6 prefix" : "");
+}
+
 static void ppp_l2tp_down(struct l2tp_session *ls, void *arg)
 {
 	struct ppp_session *ps = ls->upper;
@@ -1333,6 +1463,10 @@ static void ppp_l2tp_data(struct l2tp_session *ls, const uint8_t *p, size_t len,
 		proto = p[0] << 8 | p[1];
 		p += 2, len -= 2;
 	}
+	/* Negotiation moves the state file; echoes and data do not. */
+	if (proto != PPP_IP && proto != PPP_IPV6 &&
+	    !(proto == PPP_LCP && len && (p[0] == PPP_ECHO_REQ || p[0] == PPP_ECHO_REP)))
+		l2tp_changed(c->l2tp);
 	switch (proto) {
 	case PPP_LCP:
 		ppp_fsm_input(&ps->lcp, p, len);

@@ -100,4 +100,11 @@ extern const struct l2tp_session_ops ppp_l2tp_ops;
 
 const char *ppp_phase_str(enum ppp_phase p);
 
+/* Restart: an established call's PPP session as the state file had it
+ * (LCP Opened, authenticated, NCPs, addresses, prefix), with the pool, the
+ * routes and the maps brought in line; a session caught negotiating starts
+ * over. */
+struct state_ppp;
+void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct state_ppp *sp);
+
 #endif
