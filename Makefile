@@ -22,7 +22,8 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-PKGS	:= libbpf libxdp libnl-3.0 libnl-route-3.0 libnl-genl-3.0 json-c nettle inih
+PKGS	:= libbpf libxdp libnl-3.0 libnl-route-3.0 libnl-genl-3.0 json-c nettle inih \
+	   libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

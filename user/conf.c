@@ -47,6 +47,36 @@ void conf_defaults(struct conf *c)
 	c->lcp_echo_interval = 30;
 	c->lcp_echo_failure = 4;
 	c->ipv6cp = true;
+	c->log_level = -1;
+}
+
+/* metrics_listen: "PORT" (on 127.0.0.1), "ADDR:PORT" or "[V6ADDR]:PORT". */
+static int parse_listen(const char *v, struct l2tpx_addr *a, uint16_t *port)
+{
+	char host[64];
+	const char *colon = strrchr(v, ':');
+	unsigned long n;
+	size_t hl;
+
+	if (!colon) {
+		if (num_parse(v, 1, 65535, &n))
+			return -1;
+		*port = n;
+		return addr_parse("127.0.0.1", a) < 0 ? -1 : 0;
+	}
+	if (num_parse(colon + 1, 1, 65535, &n))
+		return -1;
+	hl = colon - v;
+	if (hl >= 2 && v[0] == '[' && v[hl - 1] == ']')
+		v++, hl -= 2;
+	if (!hl || hl >= sizeof(host))
+		return -1;
+	memcpy(host, v, hl);
+	host[hl] = '\0';
+	if (addr_parse(host, a) < 0)
+		return -1;
+	*port = n;
+	return 0;
 }
 
 /* inih calls the reader once per line: counting here gives the handler
@@ -233,6 +263,23 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 	BOOL("lns", c->lns)
 	BOOL("hide_avps", c->hide_avps)
 	BOOL("challenge", c->challenge)
+	if (!strcmp(name, "metrics_listen")) {
+		if (!strcasecmp(value, "no") || !strcasecmp(value, "off")) {
+			c->metrics_port = 0;
+			return 1;
+		}
+		if (parse_listen(value, &c->metrics_addr, &c->metrics_port))
+			return fail(p, "%s: expected PORT, ADDR:PORT or [ADDR]:PORT, got \"%s\"", name,
+				    value);
+		return 1;
+	}
+	if (!strcmp(name, "log_level")) {
+		if ((c->log_level = log_level_parse(value)) < 0)
+			return fail(p, "%s: expected err, warning, notice, info or debug, got \"%s\"",
+				    name, value);
+		return 1;
+	}
+	BOOL("syslog", c->syslog)
 	log_warnx("%s:%d: unknown key \"%s\" in [global], ignored", p->path, p->line, name);
 	return 1;
 }

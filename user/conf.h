@@ -88,6 +88,11 @@ struct conf {
 	int npeers;
 	struct conf_lac lacs[CONF_MAX_LACS];
 	int nlacs;
+	/* operations */
+	struct l2tpx_addr metrics_addr;	/* HTTP /metrics listener */
+	uint16_t metrics_port;		/* 0 = off */
+	int log_level;			/* LOG_*; -1 = not set (the flags decide) */
+	bool syslog;			/* log to syslog even in the foreground */
 };
 
 void conf_defaults(struct conf *c);

@@ -15,6 +15,7 @@
 
 #include "ctl.h"
 #include "log.h"
+#include "metrics.h"
 #include "ppp.h"
 #include "util.h"
 
@@ -116,32 +117,13 @@ static json_object *sessions_json(struct l2tp *l)
 	return a;
 }
 
+/* The control plane's counters: the same table the metrics use. */
 static json_object *stats_json(struct l2tp *l)
 {
-	const struct l2tp_stats *st = &l->stats;
-	json_object *o = json_object_new_object();
+	struct metrics_ctl c;
 
-#define S(f) json_object_object_add(o, #f, json_object_new_int64(st->f))
-	S(rx_control);
-	S(rx_data);
-	S(rx_bad_header);
-	S(rx_unknown_tunnel);
-	S(rx_data_unknown_session);
-	S(rx_parse_errors);
-	S(sccrq_refused_limit);
-	S(sccrq_dropped_pending);
-	S(sccrq_dropped_rate);
-	S(tunnels_created);
-	S(tunnels_established);
-	S(tunnels_failed);
-	S(sessions_created);
-	S(sessions_established);
-	S(sessions_refused);
-#undef S
-	json_object_object_add(o, "tunnels", json_object_new_int(l->ntunnels));
-	json_object_object_add(o, "tunnels_pending", json_object_new_int(l->npending));
-	json_object_object_add(o, "sessions", json_object_new_int(l->nsessions));
-	return o;
+	metrics_collect_ctl(&c, l, l->sops == &ppp_l2tp_ops ? l->sops_arg : NULL);
+	return metrics_ctl_to_json(&c);
 }
 
 static json_object *error_json(const char *fmt, const char *arg)

@@ -12,6 +12,7 @@
 #include "ctl.h"
 #include "dp.h"
 #include "log.h"
+#include "metrics.h"
 #include "util.h"
 
 #define MAX_PREFIXES	64
@@ -38,6 +39,7 @@ static void usage(FILE *f)
 		"  session del tunnel T session S   (the daemon's call, else a static one)\n"
 		"  session show                     (daemon calls and data-plane sessions)\n"
 		"  stats\n"
+		"  metrics                          (Prometheus text: data plane and daemon)\n"
 		"  unload\n"
 		"see docs/CLI.md\n");
 }
@@ -329,8 +331,18 @@ static int cmd_daemon_stats(void)
 	if (json_out) {
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	} else {
-		json_object_object_foreach(o, k, v)
-			printf("%-26s %lld\n", k, (long long)json_object_get_int64(v));
+		json_object_object_foreach(o, k, v) {
+			if (!json_object_is_type(v, json_type_object)) {
+				printf("%-26s %lld\n", k, (long long)json_object_get_int64(v));
+				continue;
+			}
+			/* results: {stopccn_sent: {code: n}, ...} */
+			json_object_object_foreach(v, kind, codes) {
+				json_object_object_foreach(codes, code, n)
+					printf("%s result %-12s %lld\n", kind, code,
+					       (long long)json_object_get_int64(n));
+			}
+		}
 	}
 	json_object_put(o);
 	return 0;
@@ -582,6 +594,81 @@ static int cmd_stats(void)
 	return 0;
 }
 
+/* The daemon's counters, tunnels and calls from its control socket, the
+ * data plane's from the pinned maps; either may be missing. */
+static int cmd_metrics(void)
+{
+	struct l2tpx_counter reasons[L2TPX_R_MAX];
+	struct metrics_input in = { 0 };
+	struct mbuf out = { 0 };
+	struct metrics_ctl ctl;
+	json_object *st = daemon_req("stats", true), *o, *a;
+	struct dp *dp = NULL;
+	int err = 0;
+	size_t i;
+
+	if (st) {
+		metrics_ctl_from_json(st, &ctl);
+		in.ctl = &ctl;
+		json_object_put(st);
+	}
+	o = in.ctl ? daemon_req("tunnel show", true) : NULL;
+	if (o && json_object_object_get_ex(o, "tunnels", &a)) {
+		in.tunnels = calloc(json_object_array_length(a) + 1, sizeof(*in.tunnels));
+		for (i = 0; in.tunnels && i < json_object_array_length(a); i++) {
+			json_object *t = json_object_array_get_idx(a, i);
+			struct metrics_tunnel *mt = &in.tunnels[in.ntunnels++];
+
+			mt->tunnel_id = jint(t, "tunnel");
+			snprintf(mt->peer, sizeof(mt->peer), "%s", jstr(t, "peer"));
+			mt->sessions = jint(t, "sessions");
+			mt->retransmissions = jint(t, "retransmissions");
+			mt->duplicates = jint(t, "duplicates");
+		}
+	}
+	if (o)
+		json_object_put(o);
+	o = in.ctl ? daemon_req("session show", true) : NULL;
+	if (o && json_object_object_get_ex(o, "sessions", &a)) {
+		for (i = 0; i < json_object_array_length(a); i++) {
+			json_object *s = json_object_array_get_idx(a, i);
+			struct metrics_session *ms = metrics_session_add(&in);
+
+			if (!ms)
+				break;
+			ms->tunnel_id = jint(s, "tunnel");
+			ms->session_id = jint(s, "session");
+			snprintf(ms->peer, sizeof(ms->peer), "%s", jstr(s, "peer"));
+			snprintf(ms->user, sizeof(ms->user), "%s", jstr(s, "user"));
+			ms->daemon = true;
+			ms->slow_rx_packets = jint(s, "slow_rx_packets");
+			ms->slow_tx_packets = jint(s, "slow_tx_packets");
+		}
+	}
+	if (o)
+		json_object_put(o);
+	if (dp_pinned(&opts) && !dp_open(&dp, &opts, false)) {
+		err = metrics_collect_dp(&in, reasons, dp);
+		dp_close(dp);
+		if (err)
+			fprintf(stderr, "l2tpxctl: reading the data plane's counters: %s\n",
+				strerror(-err));
+	}
+	if (!in.ctl && !in.reasons) {
+		fprintf(stderr, "l2tpxctl: neither l2tpxd (%s) nor a pinned data plane (%s) found\n",
+			ctl_path, opts.pin_dir ? opts.pin_dir : L2TPX_PIN_DIR);
+		metrics_input_free(&in);
+		return 1;
+	}
+	if (!err)
+		err = metrics_format(&in, &out);
+	if (!err && fwrite(out.p, 1, out.len, stdout) != out.len)
+		err = -EIO;
+	mbuf_free(&out);
+	metrics_input_free(&in);
+	return err ? 1 : 0;
+}
+
 static int cmd_unload(void)
 {
 	struct dp *dp;
@@ -645,6 +732,8 @@ int main(int argc, char **argv)
 		return cmd_stats();
 	if (!strcmp(cmd, "tunnel"))
 		return cmd_tunnel(argc - 1, argv + 1);
+	if (!strcmp(cmd, "metrics") && argc == 1)
+		return cmd_metrics();
 	if (!strcmp(cmd, "unload"))
 		return cmd_unload();
 	if (!strcmp(cmd, "session") && argc >= 2) {

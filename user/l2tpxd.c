@@ -17,6 +17,7 @@
 #include "event.h"
 #include "l2tp.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "ppp.h"
 #include "secrets.h"
 #include "tun.h"
@@ -25,12 +26,15 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: l2tpxd [-c FILE] [-n] [-d] [-v] [-p PINDIR]\n"
+	fprintf(f, "usage: l2tpxd [-c FILE] [-n] [-d] [-S] [-v] [-l LEVEL] [-p PINDIR]\n"
 		   "  -c  configuration file (default " DEFAULT_CONF ")\n"
 		   "  -n  check the configuration and exit\n"
 		   "  -d  stay in the foreground, log to stderr\n"
-		   "  -v  debug logging\n"
-		   "  -p  pin directory of the data plane (default " L2TPX_PIN_DIR ")\n");
+		   "  -S  log to syslog (LOG_DAEMON) also in the foreground\n"
+		   "  -v  debug logging (same as -l debug)\n"
+		   "  -l  log level: err, warning, notice, info (default) or debug\n"
+		   "  -p  pin directory of the data plane (default " L2TPX_PIN_DIR ")\n"
+		   "see l2tpxd(8)\n");
 }
 
 struct daemon {
@@ -38,6 +42,7 @@ struct daemon {
 	struct l2tp l2tp;
 	struct conf conf;
 	struct ctl *ctl;
+	struct metrics_http *http;
 	struct dp *dp;
 	struct ppp_ctx ppp;
 	struct secrets *secrets;
@@ -110,6 +115,13 @@ static void on_signal(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 	ev_break(loop);
 }
 
+static int render_metrics(struct mbuf *out, void *arg)
+{
+	struct daemon *d = arg;
+
+	return metrics_render_daemon(out, &d->l2tp, &d->ppp, d->dp);
+}
+
 static int dp_setup(struct daemon *d, const char *pin_dir)
 {
 	struct dp_opts o = { .pin_dir = pin_dir, .port = d->conf.port };
@@ -133,11 +145,11 @@ int main(int argc, char **argv)
 {
 	const char *conf_path = NULL, *pin_dir = NULL;
 	struct daemon d = { 0 };
-	int c, fg = 0, check = 0, level = LOG_INFO, err;
+	int c, fg = 0, check = 0, level = -1, use_syslog = 0, err;
 	char errbuf[512];
 	sigset_t mask;
 
-	while ((c = getopt(argc, argv, "c:ndvp:h")) != -1) {
+	while ((c = getopt(argc, argv, "c:ndSvl:p:h")) != -1) {
 		switch (c) {
 		case 'c':
 			conf_path = optarg;
@@ -148,8 +160,19 @@ int main(int argc, char **argv)
 		case 'd':
 			fg = 1;
 			break;
+		case 'S':
+			use_syslog = 1;
+			break;
 		case 'v':
 			level = LOG_DEBUG;
+			break;
+		case 'l':
+			level = log_level_parse(optarg);
+			if (level < 0) {
+				fprintf(stderr, "l2tpxd: -l %s: expected err, warning, notice, info "
+						"or debug\n", optarg);
+				return 1;
+			}
 			break;
 		case 'p':
 			pin_dir = optarg;
@@ -162,7 +185,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	log_init("l2tpxd", fg || check, level);
+	/* stderr until the configuration is read and, without -d, until the
+	 * daemon has detached: startup errors reach whoever started it. */
+	log_init("l2tpxd", 1, level >= 0 ? level : LOG_INFO);
 
 	if (!conf_path && access(DEFAULT_CONF, F_OK)) {
 		conf_defaults(&d.conf);
@@ -175,6 +200,11 @@ int main(int argc, char **argv)
 		printf("l2tpxd: configuration %s OK\n", conf_path ? conf_path : DEFAULT_CONF);
 		return 0;
 	}
+	/* The flags win over the file. */
+	if (level < 0 && d.conf.log_level >= 0)
+		log_set_level(d.conf.log_level);
+	if (use_syslog || d.conf.syslog)
+		log_use_syslog();
 
 	d.loop = ev_loop_new();
 	if (!d.loop)
@@ -192,6 +222,17 @@ int main(int argc, char **argv)
 	d.ctl = ctl_open(d.loop, d.conf.ctl_socket, &d.l2tp);
 	if (!d.ctl)
 		fatalx("control socket %s unavailable", d.conf.ctl_socket);
+	if (d.conf.metrics_port) {
+		char ep[64];
+		struct udp_ep me = { .addr = d.conf.metrics_addr, .port = d.conf.metrics_port };
+
+		d.http = metrics_http_open(d.loop, &d.conf.metrics_addr, d.conf.metrics_port,
+					   render_metrics, &d);
+		if (!d.http)
+			fatalx("metrics_listen %s unavailable: free the port or change "
+			       "metrics_listen", udp_ep_str(&me, ep, sizeof(ep)));
+		log_info("metrics on http://%s/metrics", udp_ep_str(&me, ep, sizeof(ep)));
+	}
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
@@ -208,6 +249,12 @@ int main(int argc, char **argv)
 		if (d.conf.lacs[i].autodial)
 			l2tp_dial(&d.l2tp, &ep, i);
 	}
+	if (!fg) {
+		/* Detach; from here on the log goes to syslog. */
+		if (daemon(0, 0))
+			fatal("daemon");
+		log_use_syslog();
+	}
 	log_info("l2tpxd: listening on port %u, control socket %s", d.conf.port, d.conf.ctl_socket);
 	ev_run(d.loop);
 
@@ -223,6 +270,7 @@ int main(int argc, char **argv)
 		ev_run_once(d.loop, 50);
 	}
 	ctl_close(d.ctl);
+	metrics_http_close(d.http);
 	l2tp_fini(&d.l2tp);
 	ppp_ctx_fini(&d.ppp);
 	secrets_free(d.secrets);

@@ -4,13 +4,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "log.h"
 
 static int log_fg = 1;
 static int log_level = LOG_INFO;
+static const char *log_ident = "l2tpx";
+
+static const struct {
+	const char *name;
+	int level;
+} level_names[] = {
+	{ "err", LOG_ERR },	  { "error", LOG_ERR },	  { "warning", LOG_WARNING },
+	{ "warn", LOG_WARNING },  { "notice", LOG_NOTICE }, { "info", LOG_INFO },
+	{ "debug", LOG_DEBUG },
+};
 
 void log_init(const char *ident, int foreground, int level)
 {
+	log_ident = ident;
 	log_fg = foreground;
 	log_level = level;
 	if (!foreground)
@@ -20,6 +32,21 @@ void log_init(const char *ident, int foreground, int level)
 void log_set_level(int level)
 {
 	log_level = level;
+}
+
+void log_use_syslog(void)
+{
+	if (log_fg)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_fg = 0;
+}
+
+int log_level_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (!strcasecmp(s, level_names[i].name))
+			return level_names[i].level;
+	return -1;
 }
 
 static void vlog(int pri, const char *fmt, va_list ap)

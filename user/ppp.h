@@ -86,6 +86,7 @@ struct ppp_ctx {
 	uint32_t pfx6_count, pfx6_next;
 	unsigned int nsessions;
 	uint64_t handoffs, handoff_failures;
+	uint64_t auth_ok, auth_failures;	/* peers we authenticated (LNS) */
 };
 
 int ppp_ctx_init(struct ppp_ctx *c, struct ev_loop *loop, const struct conf *conf,
