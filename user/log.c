@@ -10,6 +10,7 @@
 static int log_fg = 1;
 static int log_level = LOG_INFO;
 static const char *log_ident = "l2tpx";
+static int log_errs_stderr;	/* syslog chosen in the foreground: errors on stderr too */
 
 static const struct {
 	const char *name;
@@ -38,6 +39,7 @@ void log_use_syslog(void)
 {
 	if (log_fg)
 		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_errs_stderr = log_fg;
 	log_fg = 0;
 }
 
@@ -56,9 +58,18 @@ static void vlog(int pri, const char *fmt, va_list ap)
 	if (log_fg) {
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
-	} else {
-		vsyslog(pri, fmt, ap);
+		return;
 	}
+	if (log_errs_stderr && pri <= LOG_ERR) {
+		va_list copy;
+
+		va_copy(copy, ap);
+		fprintf(stderr, "%s: ", log_ident);
+		vfprintf(stderr, fmt, copy);
+		fputc('\n', stderr);
+		va_end(copy);
+	}
+	vsyslog(pri, fmt, ap);
 }
 
 void log_msg(int pri, const char *fmt, ...)
