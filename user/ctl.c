@@ -28,11 +28,15 @@ struct ctl {
 	char path[108];
 };
 
-static json_object *ep_json(const struct udp_ep *ep)
+/* An endpoint as two fields, "peer": address and "peer_port": number, the
+ * same shape as the data plane's sessions (docs/CLI.md). */
+static void ep_json(json_object *o, const char *name, const struct udp_ep *ep)
 {
-	char b[64];
+	char b[INET6_ADDRSTRLEN], port[32];
 
-	return json_object_new_string(udp_ep_str(ep, b, sizeof(b)));
+	json_object_object_add(o, name, json_object_new_string(addr_str(&ep->addr, b, sizeof(b))));
+	snprintf(port, sizeof(port), "%s_port", name);
+	json_object_object_add(o, port, json_object_new_int(ep->port));
 }
 
 static json_object *tunnels_json(struct l2tp *l)
@@ -50,8 +54,8 @@ static json_object *tunnels_json(struct l2tp *l)
 		json_object_object_add(o, "peer_tunnel", json_object_new_int(t->peer_id));
 		json_object_object_add(o, "state", json_object_new_string(tunnel_state_str(t->state)));
 		json_object_object_add(o, "role", json_object_new_string(t->lac ? "lac" : "lns"));
-		json_object_object_add(o, "peer", ep_json(&t->peer));
-		json_object_object_add(o, "local", ep_json(&t->local));
+		ep_json(o, "peer", &t->peer);
+		ep_json(o, "local", &t->local);
 		json_object_object_add(o, "peer_host", json_object_new_string(t->peer_host));
 		json_object_object_add(o, "peer_vendor", json_object_new_string(t->peer_vendor));
 		json_object_object_add(o, "sessions", json_object_new_int(t->nsessions));
@@ -103,7 +107,7 @@ static json_object *sessions_json(struct l2tp *l)
 					       json_object_new_string(session_state_str(s->state)));
 			json_object_object_add(o, "role",
 					       json_object_new_string(s->lac ? "lac" : "lns"));
-			json_object_object_add(o, "peer", ep_json(&t->peer));
+			ep_json(o, "peer", &t->peer);
 			json_object_object_add(o, "call_serial", json_object_new_int64(s->call_serial));
 			json_object_object_add(o, "seq_required",
 					       json_object_new_boolean(s->seq_required));

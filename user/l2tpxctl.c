@@ -267,6 +267,22 @@ static int64_t jint(json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : 0;
 }
 
+/* "peer" and "peer_port" (or "local"...) of a JSON object as address:port,
+ * IPv6 in brackets; the address alone when there is no port. */
+static const char *jep(json_object *o, const char *name, char *buf, size_t len)
+{
+	struct udp_ep ep = { 0 };
+	char port[32];
+
+	snprintf(port, sizeof(port), "%s_port", name);
+	ep.port = jint(o, port);
+	if (addr_parse(jstr(o, name), &ep.addr) < 0 || !ep.port) {
+		snprintf(buf, len, "%s", jstr(o, name));
+		return buf;
+	}
+	return udp_ep_str(&ep, buf, len);
+}
+
 static int cmd_tunnel(int argc, char **argv)
 {
 	char req[256];
@@ -283,12 +299,13 @@ static int cmd_tunnel(int argc, char **argv)
 		} else {
 			for (i = 0; i < json_object_array_length(a); i++) {
 				json_object *t = json_object_array_get_idx(a, i);
+				char pe[64], le[64];
 
 				printf("tunnel %lld/%lld %s %s peer %s (\"%s\", %s) local %s, %lld sessions\n",
 				       (long long)jint(t, "tunnel"), (long long)jint(t, "peer_tunnel"),
-				       jstr(t, "role"), jstr(t, "state"), jstr(t, "peer"),
-				       jstr(t, "peer_host"), jstr(t, "peer_vendor"), jstr(t, "local"),
-				       (long long)jint(t, "sessions"));
+				       jstr(t, "role"), jstr(t, "state"), jep(t, "peer", pe, sizeof(pe)),
+				       jstr(t, "peer_host"), jstr(t, "peer_vendor"),
+				       jep(t, "local", le, sizeof(le)), (long long)jint(t, "sessions"));
 			}
 		}
 		json_object_put(o);
@@ -514,12 +531,13 @@ static int cmd_session_show(int argc, char **argv)
 	} else {
 		for (i = 0; i < json_object_array_length(out); i++) {
 			json_object *c = json_object_array_get_idx(out, i);
+			char pe[64];
 
 			if (!strcmp(jstr(c, "origin"), "static")) {
 				printf("static tunnel %lld session %lld -> peer %s tunnel %lld session %lld: "
 				       "rx %lld pkts, tx %lld pkts, %lld drops, %lld punted\n",
 				       (long long)jint(c, "tunnel"), (long long)jint(c, "session"),
-				       jstr(c, "peer"), (long long)jint(c, "peer_tunnel"),
+				       jep(c, "peer", pe, sizeof(pe)), (long long)jint(c, "peer_tunnel"),
 				       (long long)jint(c, "peer_session"), (long long)jint(c, "rx_packets"),
 				       (long long)jint(c, "tx_packets"), (long long)jint(c, "rx_drops"),
 				       (long long)jint(c, "tx_punts"));
@@ -534,7 +552,7 @@ static int cmd_session_show(int argc, char **argv)
 			}
 			printf("call tunnel %lld session %lld -> peer %s tunnel %lld session %lld: %s %s",
 			       (long long)jint(c, "tunnel"), (long long)jint(c, "session"),
-			       jstr(c, "peer"), (long long)jint(c, "peer_tunnel"),
+			       jep(c, "peer", pe, sizeof(pe)), (long long)jint(c, "peer_tunnel"),
 			       (long long)jint(c, "peer_session"), jstr(c, "role"), jstr(c, "state"));
 			if (*jstr(c, "user") || *jstr(c, "lcp"))
 				printf(", user \"%s\" ppp %s (lcp %s, ipcp %s, ipv6cp %s) %s%s",
@@ -620,7 +638,7 @@ static int cmd_metrics(void)
 			struct metrics_tunnel *mt = &in.tunnels[in.ntunnels++];
 
 			mt->tunnel_id = jint(t, "tunnel");
-			snprintf(mt->peer, sizeof(mt->peer), "%s", jstr(t, "peer"));
+			jep(t, "peer", mt->peer, sizeof(mt->peer));
 			mt->sessions = jint(t, "sessions");
 			mt->retransmissions = jint(t, "retransmissions");
 			mt->duplicates = jint(t, "duplicates");
@@ -638,7 +656,7 @@ static int cmd_metrics(void)
 				break;
 			ms->tunnel_id = jint(s, "tunnel");
 			ms->session_id = jint(s, "session");
-			snprintf(ms->peer, sizeof(ms->peer), "%s", jstr(s, "peer"));
+			jep(s, "peer", ms->peer, sizeof(ms->peer));
 			snprintf(ms->user, sizeof(ms->user), "%s", jstr(s, "user"));
 			ms->daemon = true;
 			ms->slow_rx_packets = jint(s, "slow_rx_packets");
