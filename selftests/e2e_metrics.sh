@@ -79,7 +79,7 @@ js() {	# NS JSON-ARGS... | python expression over d
 	nsctl "$ns" -j "$@" | "$L2TPX_PY" -c "import json,sys; d=json.load(sys.stdin); print($expr)"
 }
 
-echo "1..29"
+echo "1..30"
 
 # ---- 1. static sessions, no daemon -----------------------------------------------
 if ! netns_up || ! netns_session_up 4; then
@@ -226,6 +226,39 @@ hf=$(mval "$T/h.txt" "^l2tpx_session_fast_packets_total\{$US,direction=\"rx\"\}"
 [ "$(mval "$T/h.txt" "^l2tpx_session_fast_packets_total\{$SEL,direction=\"rx\"\}")" = "$N" ] &&
 	ok "the static session's count is in the daemon's answer too" ||
 	nok "static session in the daemon's answer" "$(grep "$SEL" "$T/h.txt" | head -n 2)"
+
+# docs/CLI.md's field tables are what -j prints: every documented field is there, and
+# nothing undocumented (a tunnel, a call of the daemon in the fast path, stats daemon).
+nsctl lns -j -s "$T/lns.sock" tunnel show >"$T/jt.json"
+nsctl lns -j -s "$T/lns.sock" session show >"$T/js.json"
+nsctl lns -j -s "$T/lns.sock" stats daemon >"$T/jd.json"
+if "$L2TPX_PY" - "$REPO/docs/CLI.md" "$T" >"$T/jdoc.txt" 2>&1 <<'EOP'
+import json, re, sys
+doc, t = open(sys.argv[1]).read(), sys.argv[2]
+def fields(head, stop="\n### "):
+    sec = doc[doc.index(head):]
+    sec = sec[:sec.index(stop, 1)] if stop in sec[1:] else sec
+    out = set()
+    for line in sec.splitlines():
+        if line.startswith("| `"):
+            out |= set(re.findall(r"`([a-z_0-9]+)`", line.split("|")[1]))
+    return out
+bad = []
+tun = json.load(open(t + "/jt.json"))[0]
+if set(tun) != fields("### `tunnel show`"):
+    bad.append("tunnel show: %s" % (set(tun) ^ fields("### `tunnel show`")))
+call = [c for c in json.load(open(t + "/js.json")) if c["origin"] == "l2tpxd"][0]
+want = fields("### `session show`")
+if set(call) != want:
+    bad.append("session show (call): %s" % (set(call) ^ want))
+st = json.load(open(t + "/jd.json"))
+if set(st) != fields("### `stats daemon`"):
+    bad.append("stats daemon: %s" % (set(st) ^ fields("### `stats daemon`")))
+print("\n".join(bad) or "all documented")
+sys.exit(1 if bad else 0)
+EOP
+then ok "docs/CLI.md documents exactly the fields of tunnel show, a call, stats daemon"
+else nok "docs/CLI.md documents exactly the -j fields" "$(cat "$T/jdoc.txt")"; fi
 
 # ---- 3. bad clients -----------------------------------------------------------------
 c404=$(http_get /nope "$T/x")

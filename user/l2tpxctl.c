@@ -485,6 +485,8 @@ static int cmd_session_show(int argc, char **argv)
 	json_object *out = json_object_new_array();
 	json_object *dpa = json_object_new_array();
 	json_object *d = daemon_req("session show", true), *calls = NULL, *calls_addrs;
+	static const char *const keys[] = { "rx_packets", "rx_bytes", "tx_packets",
+					    "tx_bytes", "rx_drops", "tx_punts" };
 	struct dp *dp = NULL;
 	int saved = json_out, err = 0;
 	size_t i;
@@ -505,8 +507,6 @@ static int cmd_session_show(int argc, char **argv)
 		for (i = 0; i < json_object_array_length(calls); i++) {
 			json_object *c = json_object_get(json_object_array_get_idx(calls, i));
 			json_object *f = dp_find(dpa, jint(c, "tunnel"), jint(c, "session"));
-			static const char *const keys[] = { "rx_packets", "rx_bytes", "tx_packets",
-							    "tx_bytes", "rx_drops", "tx_punts" };
 
 			json_object_object_add(c, "origin", json_object_new_string("l2tpxd"));
 			for (size_t k = 0; f && k < sizeof(keys) / sizeof(keys[0]); k++) {
@@ -524,6 +524,14 @@ static int cmd_session_show(int argc, char **argv)
 		if (calls && dp_find(calls, jint(o, "tunnel"), jint(o, "session")))
 			continue;
 		json_object_object_add(o, "origin", json_object_new_string("static"));
+		/* fast_* on every session that has them, whatever its origin;
+		 * rx_* / tx_* stay on static ones (older scripts read them). */
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "fast_%s", keys[k]);
+			json_object_object_add(o, name, json_object_new_int64(jint(o, keys[k])));
+		}
 		json_object_array_add(out, json_object_get(o));
 	}
 	if (json_out) {
