@@ -166,6 +166,9 @@ static void test_operations_keys(void **state)
 	assert_int_equal(c.metrics_port, 0);	/* off by default */
 	assert_int_equal(c.log_level, -1);
 	assert_false(c.syslog);
+	assert_true(c.metrics_sessions);
+	assert_int_equal(load("[global]\nmetrics_sessions = no\n", &c, err), 0);
+	assert_false(c.metrics_sessions);
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		snprintf(text, sizeof(text), "[global]\nmetrics_listen = %s\n", good[i].value);
 		assert_int_equal(load(text, &c, err), 0);

@@ -110,6 +110,12 @@ static void test_static_session(void **state)
 	assert_non_null(strstr(blk, "user=\"\"} 2\n"));
 	free(blk);
 	free(t);
+	/* metrics_sessions = no: the totals stay, the per-session series go. */
+	in.no_sessions = true;
+	t = render(&in);
+	assert_non_null(strstr(t, "\nl2tpx_dp_packets_total{reason=\"decap-fwd\"} 5\n"));
+	assert_null(strstr(t, "l2tpx_session_"));
+	free(t);
 	metrics_input_free(&in);
 }
 

@@ -48,6 +48,7 @@ void conf_defaults(struct conf *c)
 	c->lcp_echo_failure = 4;
 	c->ipv6cp = true;
 	c->log_level = -1;
+	c->metrics_sessions = true;
 }
 
 /* metrics_listen: "PORT" (on 127.0.0.1), "ADDR:PORT" or "[V6ADDR]:PORT". */
@@ -280,6 +281,7 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 		return 1;
 	}
 	BOOL("syslog", c->syslog)
+	BOOL("metrics_sessions", c->metrics_sessions)
 	log_warnx("%s:%d: unknown key \"%s\" in [global], ignored", p->path, p->line, name);
 	return 1;
 }

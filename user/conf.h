@@ -91,6 +91,7 @@ struct conf {
 	/* operations */
 	struct l2tpx_addr metrics_addr;	/* HTTP /metrics listener */
 	uint16_t metrics_port;		/* 0 = off */
+	bool metrics_sessions;		/* per-session series on /metrics */
 	int log_level;			/* LOG_*; -1 = not set (the flags decide) */
 	bool syslog;			/* log to syslog even in the foreground */
 };

@@ -39,7 +39,7 @@ static void usage(FILE *f)
 		"  session del tunnel T session S   (the daemon's call, else a static one)\n"
 		"  session show                     (daemon calls and data-plane sessions)\n"
 		"  stats\n"
-		"  metrics                          (Prometheus text: data plane and daemon)\n"
+		"  metrics [no-sessions]            (Prometheus text: data plane and daemon)\n"
 		"  unload\n"
 		"see docs/CLI.md\n");
 }
@@ -622,10 +622,10 @@ static int cmd_stats(void)
 
 /* The daemon's counters, tunnels and calls from its control socket, the
  * data plane's from the pinned maps; either may be missing. */
-static int cmd_metrics(void)
+static int cmd_metrics(bool no_sessions)
 {
 	struct l2tpx_counter reasons[L2TPX_R_MAX];
-	struct metrics_input in = { 0 };
+	struct metrics_input in = { .no_sessions = no_sessions };
 	struct mbuf out = { 0 };
 	struct metrics_ctl ctl;
 	json_object *st = daemon_req("stats", true), *o, *a;
@@ -759,7 +759,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "tunnel"))
 		return cmd_tunnel(argc - 1, argv + 1);
 	if (!strcmp(cmd, "metrics") && argc == 1)
-		return cmd_metrics();
+		return cmd_metrics(false);
+	if (!strcmp(cmd, "metrics") && argc == 2 && !strcmp(argv[1], "no-sessions"))
+		return cmd_metrics(true);
 	if (!strcmp(cmd, "unload"))
 		return cmd_unload();
 	if (!strcmp(cmd, "session") && argc >= 2) {

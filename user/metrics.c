@@ -43,33 +43,49 @@ static bool mbuf_reserve(struct mbuf *b, size_t more)
 	return true;
 }
 
+/* Formatted straight into the free space; only when it does not fit,
+ * grow and format again. */
 void mbuf_printf(struct mbuf *b, const char *fmt, ...)
 {
+	size_t room = b->p ? b->cap - b->len : 0;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? b->p + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !mbuf_reserve(b, n))
+	if (n < 0)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= room) {
+		if (!mbuf_reserve(b, n))
+			return;
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+	}
 	b->len += n;
+}
+
+static void mbuf_put(struct mbuf *b, const char *s, size_t n)
+{
+	if (!n || !mbuf_reserve(b, n))
+		return;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
 }
 
 void metrics_label_escape(struct mbuf *b, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\')
-			mbuf_printf(b, "\\\\");
-		else if (*s == '"')
-			mbuf_printf(b, "\\\"");
-		else if (*s == '\n')
-			mbuf_printf(b, "\\n");
-		else
-			mbuf_printf(b, "%c", *s);
+	while (*s) {
+		size_t plain = strcspn(s, "\\\"\n");
+
+		mbuf_put(b, s, plain);
+		s += plain;
+		if (!*s)
+			break;
+		mbuf_put(b, *s == '\\' ? "\\\\" : *s == '"' ? "\\\"" : "\\n", 2);
+		s++;
 	}
 }
 
@@ -200,16 +216,44 @@ static void sess_labels(struct mbuf *b, const struct metrics_session *s)
 {
 	mbuf_printf(b, "tunnel_id=\"%u\",session_id=\"%u\",peer=\"", s->tunnel_id, s->session_id);
 	metrics_label_escape(b, s->peer);
-	mbuf_printf(b, "\",user=\"");
+	mbuf_put(b, "\",user=\"", 8);
 	metrics_label_escape(b, s->user);
-	mbuf_printf(b, "\"");
+	mbuf_put(b, "\"", 1);
+}
+
+/* Every session's label set, escaped once for all its families. */
+struct labels {
+	struct mbuf text;
+	size_t *off;		/* [nsessions + 1] */
+};
+
+static int labels_build(struct labels *lb, const struct metrics_input *in)
+{
+	memset(lb, 0, sizeof(*lb));
+	lb->off = calloc(in->nsessions + 1, sizeof(*lb->off));
+	if (!lb->off)
+		return -ENOMEM;
+	for (size_t i = 0; i < in->nsessions && !in->no_sessions; i++) {
+		lb->off[i] = lb->text.len;
+		sess_labels(&lb->text, &in->sessions[i]);
+	}
+	lb->off[in->nsessions] = lb->text.len;
+	return lb->text.oom ? -ENOMEM : 0;
+}
+
+static void labels_free(struct labels *lb)
+{
+	mbuf_free(&lb->text);
+	free(lb->off);
 }
 
 /* One per-session family: for each session that has it, one sample per
  * direction (or one without a direction when rx_off is the only one). */
-static void sess_family(struct mbuf *b, const struct metrics_input *in, const char *name,
-			const char *help, bool slow, size_t rx_off, size_t tx_off)
+static void sess_family(struct mbuf *b, const struct metrics_input *in, const struct labels *lb,
+			const char *name, const char *help, bool slow, size_t rx_off, size_t tx_off)
 {
+	size_t nlen = strlen(name);
+
 	family(b, name, "counter", help);
 	for (size_t i = 0; i < in->nsessions; i++) {
 		const struct metrics_session *s = &in->sessions[i];
@@ -222,10 +266,11 @@ static void sess_family(struct mbuf *b, const struct metrics_input *in, const ch
 
 			if (off == (size_t)-1)
 				continue;
-			mbuf_printf(b, "%s{", name);
-			sess_labels(b, s);
+			mbuf_put(b, name, nlen);
+			mbuf_put(b, "{", 1);
+			mbuf_put(b, lb->text.p + lb->off[i], lb->off[i + 1] - lb->off[i]);
 			if (tx_off != (size_t)-1)
-				mbuf_printf(b, ",direction=\"%s\"", d ? "tx" : "rx");
+				mbuf_put(b, d ? ",direction=\"tx\"" : ",direction=\"rx\"", 15);
 			mbuf_printf(b, "} %llu\n", (unsigned long long)*(const uint64_t *)(base + off));
 		}
 	}
@@ -241,6 +286,12 @@ int metrics_format(const struct metrics_input *in, struct mbuf *b)
 		"l2tpx_stopccn_total", "l2tpx_stopccn_total", "l2tpx_cdn_total", "l2tpx_cdn_total"
 	};
 	static const char *const result_dir[MR_MAX] = { "sent", "received", "sent", "received" };
+	struct labels lb;
+
+	if (labels_build(&lb, in)) {
+		labels_free(&lb);
+		return -ENOMEM;
+	}
 
 	family(b, "l2tpx_up", "gauge",
 	       "1 for each source that answered: the data plane (maps) and the daemon");
@@ -315,25 +366,27 @@ int metrics_format(const struct metrics_input *in, struct mbuf *b)
 			metrics_label_escape(b, in->tunnels[i].peer);
 			mbuf_printf(b, "\"} %llu\n", (unsigned long long)in->tunnels[i].duplicates);
 		}
-		sess_family(b, in, "l2tpx_session_slow_packets_total",
-			    "PPP frames of each call through the daemon (slow path)", true,
-			    MOFF(slow_rx_packets), MOFF(slow_tx_packets));
+		if (!in->no_sessions)
+			sess_family(b, in, &lb, "l2tpx_session_slow_packets_total",
+				    "PPP frames of each call through the daemon (slow path)", true,
+				    MOFF(slow_rx_packets), MOFF(slow_tx_packets));
 	}
 
-	if (in->reasons) {
-		sess_family(b, in, "l2tpx_session_fast_packets_total",
+	if (in->reasons && !in->no_sessions) {
+		sess_family(b, in, &lb, "l2tpx_session_fast_packets_total",
 			    "inner packets of each session through the fast path", false,
 			    SOFF(rx_packets), SOFF(tx_packets));
-		sess_family(b, in, "l2tpx_session_fast_bytes_total",
+		sess_family(b, in, &lb, "l2tpx_session_fast_bytes_total",
 			    "inner IP bytes of each session through the fast path", false,
 			    SOFF(rx_bytes), SOFF(tx_bytes));
-		sess_family(b, in, "l2tpx_session_fast_drops_total",
+		sess_family(b, in, &lb, "l2tpx_session_fast_drops_total",
 			    "packets from each session's peer dropped (wrong peer, spoofed, malformed)",
 			    false, SOFF(rx_drops), NONE);
-		sess_family(b, in, "l2tpx_session_fast_punts_total",
+		sess_family(b, in, &lb, "l2tpx_session_fast_punts_total",
 			    "packets toward each session left to the kernel/slow path", false,
 			    SOFF(tx_punts), NONE);
 	}
+	labels_free(&lb);
 	return b->oom ? -ENOMEM : 0;
 }
 
@@ -506,7 +559,7 @@ int metrics_render_daemon(struct mbuf *out, struct l2tp *l, const struct ppp_ctx
 			  struct dp *dp)
 {
 	struct l2tpx_counter reasons[L2TPX_R_MAX];
-	struct metrics_input in = { 0 };
+	struct metrics_input in = { .no_sessions = !l->conf->metrics_sessions };
 	struct metrics_ctl c;
 	int err = metrics_collect_daemon(&in, &c, l, ppp);
 

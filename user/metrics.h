@@ -92,6 +92,7 @@ struct metrics_input {
 	size_t ntunnels;
 	struct metrics_session *sessions;
 	size_t nsessions, capsessions;
+	bool no_sessions;			/* leave out the per-session families */
 };
 
 /* Label value escaped as the format asks: \\ \" \n. */
