@@ -79,7 +79,7 @@ js() {	# NS JSON-ARGS... | python expression over d
 	nsctl "$ns" -j "$@" | "$L2TPX_PY" -c "import json,sys; d=json.load(sys.stdin); print($expr)"
 }
 
-echo "1..30"
+echo "1..31"
 
 # ---- 1. static sessions, no daemon -----------------------------------------------
 if ! netns_up || ! netns_session_up 4; then
@@ -344,5 +344,32 @@ lns_metrics "$T/m2.txt"
 	[ "$(mval "$T/m2.txt" '^l2tpx_sessions ')" = 0 ] &&
 	ok "after the client left: StopCCN result 6 received 1, no sessions" ||
 	nok "StopCCN by result code" "$(grep -E 'stopccn|^l2tpx_sessions ' "$T/m2.txt")"
+
+# ---- 5. fast_path = no for a peer (L2TP/IPsec): its call stays on the slow path -----
+kill "$LNS_PID"
+wait_until 10 bash -c "! kill -0 $LNS_PID"
+printf '[peer %s]\nfast_path = no\n' "$NS_CLI_UP4" >>"$T/lns.conf"
+rm -f "$T/lns.sock"
+ip netns exec "$(ns_name lns)" sh -c 'mount --bind "$0" /sys/fs/bpf && exec "$@"' "$BPFFS" \
+	"$L2TPXD" -d -c "$T/lns.conf" >"$T/lns2.log" 2>&1 &
+LNS_PID=$!
+PIDS="$PIDS $LNS_PID"
+wait_until 10 test -S "$T/lns.sock"
+ip netns exec "$(ns_name cli)" "$L2TPXD" -d -c "$T/cli.conf" >"$T/cli2.log" 2>&1 &
+CLI_PID=$!
+PIDS="$PIDS $CLI_PID"
+wait_until 20 grep -q "IPCP up" "$T/cli2.log"
+nsx cli ping -q -c 5 -i 0.05 -W 1 203.0.113.199 >"$T/ping2.txt" 2>&1
+prc=$?
+fp=$(js lns "$CALL[0][\"fast_path\"]" -s "$T/lns.sock" session show)
+lns_metrics "$T/m3.txt"
+ssl=$(grep -E '^l2tpx_session_slow_packets_total\{.*user="alice",direction="rx"\}' "$T/m3.txt" | awk '{print $NF}')
+if [ "$prc" = 0 ] && [ "$fp" = False ] && [ "$(mval "$T/m3.txt" '^l2tpx_dp_sessions')" = 1 ] &&
+	[ "${ssl:-0}" -ge 5 ] && ! grep -q 'l2tpx_session_fast.*user="alice"' "$T/m3.txt"; then
+	ok "fast_path = no: the call works (ping 5/5) on the slow path only ($ssl frames), not in the maps"
+else
+	nok "fast_path = no keeps the call on the slow path" "ping rc $prc fast_path $fp slow $ssl" \
+		"$(grep -E 'dp_sessions|alice' "$T/m3.txt" | head -n 4)" "$(tail -n 3 "$T/lns2.log")"
+fi
 
 [ "$failed" = 0 ]

@@ -190,6 +190,15 @@ static void test_operations_keys(void **state)
 	assert_int_equal(c.log_level, LOG_DEBUG);
 	assert_int_equal(load("[global]\nlog_level = loud\n", &c, err), -1);
 	assert_non_null(strstr(err, ":2: log_level: expected err, warning, notice"));
+	assert_int_equal(load("[peer 192.0.2.9]\nfast_path = no\n[peer 192.0.2.10]\nsecret = x\n",
+			      &c, err), 0);
+	addr_parse("192.0.2.9", &a);
+	assert_false(conf_peer_fast_path(&c, &a));
+	addr_parse("192.0.2.10", &a);
+	assert_true(conf_peer_fast_path(&c, &a));
+	addr_parse("192.0.2.11", &a);
+	assert_true(conf_peer_fast_path(&c, &a));
+	assert_int_equal(load("[peer 192.0.2.9]\nfast_path = maybe\n", &c, err), -1);
 }
 
 int main(void)

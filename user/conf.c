@@ -295,6 +295,14 @@ static int peer_key(struct parse_ctx *p, struct conf_peer *pr, const char *name,
 		pr->has_secret = true;
 		return 1;
 	}
+	if (!strcmp(name, "fast_path")) {
+		bool on;
+
+		if (parse_bool(value, &on))
+			return fail(p, "%s: expected yes or no, got \"%s\"", name, value);
+		pr->no_fast_path = !on;
+		return 1;
+	}
 	log_warnx("%s:%d: unknown key \"%s\" in [peer], ignored", p->path, p->line, name);
 	return 1;
 }
@@ -407,6 +415,14 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+bool conf_peer_fast_path(const struct conf *c, const struct l2tpx_addr *a)
+{
+	for (int i = 0; i < c->npeers; i++)
+		if (!memcmp(&c->peers[i].addr, a, sizeof(*a)) && c->peers[i].no_fast_path)
+			return false;
+	return true;
 }
 
 const char *conf_peer_secret(const struct conf *c, const struct l2tpx_addr *a)

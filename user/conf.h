@@ -20,6 +20,7 @@ struct conf_peer {
 	struct l2tpx_addr addr;
 	char secret[CONF_STR];
 	bool has_secret;
+	bool no_fast_path;	/* fast_path = no: this peer's calls stay on the slow path */
 };
 
 /* [lac NAME]: an LNS we dial. */
@@ -102,5 +103,8 @@ void conf_defaults(struct conf *c);
 int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
 /* The secret for a peer address: [peer] first, then [global]; NULL if none. */
 const char *conf_peer_secret(const struct conf *c, const struct l2tpx_addr *a);
+/* May this peer's calls enter the data plane?  No for `fast_path = no` in
+ * its [peer] section (L2TP/IPsec peers: XDP and TC would bypass xfrm). */
+bool conf_peer_fast_path(const struct conf *c, const struct l2tpx_addr *a);
 
 #endif

@@ -1021,7 +1021,7 @@ static int handoff(struct ppp_session *ps)
 		pfx.len = 0;
 		memset(pfx.addr, 0, 4);
 	}
-	if (!c->dp) {
+	if (!c->dp || !conf_peer_fast_path(c->conf, &t->peer.addr)) {
 		ps->v4_up |= v4;
 		return 0;	/* slow path only */
 	}
