@@ -79,7 +79,7 @@ js() {	# NS JSON-ARGS... | python expression over d
 	nsctl "$ns" -j "$@" | "$L2TPX_PY" -c "import json,sys; d=json.load(sys.stdin); print($expr)"
 }
 
-echo "1..31"
+echo "1..32"
 
 # ---- 1. static sessions, no daemon -----------------------------------------------
 if ! netns_up || ! netns_session_up 4; then
@@ -169,17 +169,21 @@ with open(sys.argv[2], "ab", buffering=0) as f:
 ' "$T/syslog.sock" "$T/syslog.txt" &
 PIDS="$PIDS $!"
 wait_until 5 test -S "$T/syslog.sock"
-mkdir "$T/dev"
+mkdir "$T/dev" "$T/dev2"
 BPFFS=$(ns_bpffs lns) || { echo "Bail out! no bpffs for lns"; exit 1; }
-# Started as `ip netns exec NS cmd &` so that $! is the daemon (each sh execs on).
-# shellcheck disable=SC2016 # expanded by the inner shell
-ip netns exec "$(ns_name lns)" sh -ec 'b=$1; d=$2; s=$3; shift 3
+# in_lns_syslog DEVDIR CMD...: CMD in lns with its bpffs and a private /dev whose
+# log is our socket.  Everything execs on (the function's subshell too): with `&`,
+# $! is CMD itself.
+in_lns_syslog() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	exec ip netns exec "$(ns_name lns)" sh -ec 'b=$1; d=$2; s=$3; shift 3
 	mount --bind "$b" /sys/fs/bpf
 	mount -t tmpfs tmpfs "$d"; mkdir "$d/net"
 	for f in null zero urandom random net/tun; do touch "$d/$f"; mount --bind "/dev/$f" "$d/$f"; done
 	touch "$d/log"; mount --bind "$s" "$d/log"; mount --rbind "$d" /dev
-	exec "$@"' sh "$BPFFS" "$T/dev" "$T/syslog.sock" "$L2TPXD" -d -S -c "$T/lns.conf" \
-	>"$T/lns.stderr" 2>&1 &
+	exec "$@"' sh "$BPFFS" "$@"
+}
+in_lns_syslog "$T/dev" "$T/syslog.sock" "$L2TPXD" -d -S -c "$T/lns.conf" >"$T/lns.stderr" 2>&1 &
 LNS_PID=$!
 PIDS="$PIDS $LNS_PID"
 wait_until 10 test -S "$T/lns.sock" || echo "# LNS control socket did not appear"
@@ -371,5 +375,30 @@ else
 	nok "fast_path = no keeps the call on the slow path" "ping rc $prc fast_path $fp slow $ssl" \
 		"$(grep -E 'dp_sessions|alice' "$T/m3.txt" | head -n 4)" "$(tail -n 3 "$T/lns2.log")"
 fi
+
+# ---- 6. without -d: l2tpxd detaches once set up, then logs to syslog ---------------
+cat >"$T/bg.conf" <<EOC
+[global]
+listen = $NS_LNS_UP4
+port = 1702
+ctl_socket = $T/bg.sock
+auth = none
+subscriber_dev = l2tpxm2
+ipv6cp = no
+EOC
+: >"$T/syslog.txt"
+timeout 10 bash -c "$(declare -f in_lns_syslog); BPFFS='$BPFFS'; ns_name() { echo '$(ns_name lns)'; };
+	in_lns_syslog '$T/dev2' '$T/syslog.sock' '$L2TPXD' -c '$T/bg.conf'" >"$T/bg.out" 2>&1
+brc=$?
+wait_until 5 grep -q "listening on port 1702" "$T/syslog.txt"
+bgpid=$(sed -n 's/^<30>.*l2tpxd\[\([0-9]*\)\]: l2tpxd: listening on port 1702.*/\1/p' "$T/syslog.txt" | head -n 1)
+if [ "$brc" = 0 ] && [ -n "$bgpid" ] && kill -0 "$bgpid" 2>/dev/null && [ ! -s "$T/bg.out" ] &&
+	timeout 3 ip netns exec "$(ns_name lns)" "$L2TPXCTL" -s "$T/bg.sock" stats daemon >/dev/null; then
+	ok "without -d: the starter returns 0, the detached daemon ($bgpid) logs to syslog (info) and answers"
+else
+	nok "without -d: detaches and logs to syslog" "rc $brc pid '$bgpid' out $(head -c 300 "$T/bg.out")" \
+		"$(tail -n 3 "$T/syslog.txt")"
+fi
+[ -n "$bgpid" ] && kill "$bgpid" 2>/dev/null
 
 [ "$failed" = 0 ]
