@@ -1116,7 +1116,7 @@ static int prefix6_install(struct ppp_session *ps)
 			}
 		}
 	}
-	plog(LOG_INFO, ps, "IPv6 prefix %s/64", inet_ntop(AF_INET6, ps->prefix6, a, sizeof(a)));
+	plog(LOG_NOTICE, ps, "IPv6 prefix %s/64", inet_ntop(AF_INET6, ps->prefix6, a, sizeof(a)));
 	return 0;
 }
 
