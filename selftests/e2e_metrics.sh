@@ -79,7 +79,7 @@ js() {	# NS JSON-ARGS... | python expression over d
 	nsctl "$ns" -j "$@" | "$L2TPX_PY" -c "import json,sys; d=json.load(sys.stdin); print($expr)"
 }
 
-echo "1..32"
+echo "1..33"
 
 # ---- 1. static sessions, no daemon -----------------------------------------------
 if ! netns_up || ! netns_session_up 4; then
@@ -353,6 +353,8 @@ lns_metrics "$T/m2.txt"
 kill "$LNS_PID"
 wait_until 10 bash -c "! kill -0 $LNS_PID"
 printf '[peer %s]\nfast_path = no\n' "$NS_CLI_UP4" >>"$T/lns.conf"
+sed -i "s/^metrics_listen = .*/metrics_listen = [::1]:$PORT/" "$T/lns.conf"
+nsip lns -6 addr show dev lo | grep -q '::1' || nsip lns -6 addr add ::1/128 dev lo
 rm -f "$T/lns.sock"
 ip netns exec "$(ns_name lns)" sh -c 'mount --bind "$0" /sys/fs/bpf && exec "$@"' "$BPFFS" \
 	"$L2TPXD" -d -c "$T/lns.conf" >"$T/lns2.log" 2>&1 &
@@ -367,6 +369,10 @@ nsx cli ping -q -c 5 -i 0.05 -W 1 203.0.113.199 >"$T/ping2.txt" 2>&1
 prc=$?
 fp=$(js lns "$CALL[0][\"fast_path\"]" -s "$T/lns.sock" session show)
 lns_metrics "$T/m3.txt"
+c6=$(nsx lns curl -g -s -m 5 -o "$T/h6.txt" -w '%{http_code}' "http://[::1]:$PORT/metrics")
+[ "$c6" = 200 ] && diff <(families "$T/m3.txt") <(families "$T/h6.txt") >/dev/null &&
+	ok "metrics_listen = [::1]:$PORT answers over IPv6 with the same families" ||
+	nok "metrics_listen over IPv6" "got $c6"
 ssl=$(grep -E '^l2tpx_session_slow_packets_total\{.*user="alice",direction="rx"\}' "$T/m3.txt" | awk '{print $NF}')
 if [ "$prc" = 0 ] && [ "$fp" = False ] && [ "$(mval "$T/m3.txt" '^l2tpx_dp_sessions')" = 1 ] &&
 	[ "${ssl:-0}" -ge 5 ] && ! grep -q 'l2tpx_session_fast.*user="alice"' "$T/m3.txt"; then

@@ -140,13 +140,15 @@ struct metrics_http *metrics_http_open(struct ev_loop *loop, const struct l2tpx_
 	h->arg = arg;
 	h->epfd = -1;
 	ev_timer_init(&h->timer, tick, h);
+	/* The logger first: MHD reports on the options after it. */
 	h->mhd = MHD_start_daemon(flags, port, NULL, NULL, handle, h,
+				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_MAX_CONNS,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
 				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_IDLE_S,
 				  MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)1,
-				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+				  MHD_OPTION_END);
 	if (!h->mhd) {
 		log_warnx("metrics_listen: cannot listen on port %u (in use, or no such address "
 			  "here?)", port);
