@@ -79,7 +79,7 @@ js() {	# NS JSON-ARGS... | python expression over d
 	nsctl "$ns" -j "$@" | "$L2TPX_PY" -c "import json,sys; d=json.load(sys.stdin); print($expr)"
 }
 
-echo "1..33"
+echo "1..34"
 
 # ---- 1. static sessions, no daemon -----------------------------------------------
 if ! netns_up || ! netns_session_up 4; then
@@ -116,6 +116,11 @@ jfwd=$(ns_stat lns decap-fwd)
 	[ "$(mval "$T/m1.txt" '^l2tpx_up\{source="dataplane"\}')" = 1 ] &&
 	ok "without a daemon: up{daemon} 0, up{dataplane} 1" || nok "up gauges without a daemon"
 check "prometheus_client parses l2tpxctl metrics" parses "$T/m1.txt"
+nsctl lns metrics no-sessions >"$T/m1n.txt"
+[ "$(mval "$T/m1n.txt" '^l2tpx_dp_packets_total\{reason="decap-fwd"\}')" = "$dfwd" ] &&
+	! grep -q '^l2tpx_session_' "$T/m1n.txt" &&
+	ok "metrics no-sessions: the totals, no per-session series" ||
+	nok "metrics no-sessions" "$(grep -c '^l2tpx_session_' "$T/m1n.txt") session lines"
 
 # ---- 2. the daemon: LNS in lns with syslog and metrics_listen, client in cli -------
 printf 'alice\tlns\t"wonder land"\t*\n' >"$T/pap-secrets"
