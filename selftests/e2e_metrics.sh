@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2015 # ok and nok always succeed: `test && ok || nok` is if-then-else
 # Metrics and logs end to end, on the namespace line (scripts/netns.sh); TAP output.
 #
 #   1. Static sessions, no daemon: after N pings sub -> srv, `l2tpxctl metrics` in
@@ -216,8 +217,8 @@ else
 fi
 check "prometheus_client parses the HTTP answer" parses "$T/h.txt"
 CALL='[s for s in d if s["origin"] == "l2tpxd"]'
-tid=$(js lns "$CALL[0][\"tunnel\"]" -s "$T/lns.sock" session show)
-sid=$(js lns "$CALL[0][\"session\"]" -s "$T/lns.sock" session show)
+tid=$(js lns "${CALL}[0][\"tunnel\"]" -s "$T/lns.sock" session show)
+sid=$(js lns "${CALL}[0][\"session\"]" -s "$T/lns.sock" session show)
 US="tunnel_id=\"$tid\",session_id=\"$sid\",peer=\"$NS_CLI_UP4:1701\",user=\"alice\""
 hs=$(mval "$T/h.txt" "^l2tpx_session_slow_packets_total\{$US,direction=\"rx\"\}")
 hf=$(mval "$T/h.txt" "^l2tpx_session_fast_packets_total\{$US,direction=\"rx\"\}")
@@ -361,6 +362,7 @@ printf '[peer %s]\nfast_path = no\n' "$NS_CLI_UP4" >>"$T/lns.conf"
 sed -i "s/^metrics_listen = .*/metrics_listen = [::1]:$PORT/" "$T/lns.conf"
 nsip lns -6 addr show dev lo | grep -q '::1' || nsip lns -6 addr add ::1/128 dev lo
 rm -f "$T/lns.sock"
+# shellcheck disable=SC2016 # expanded by the inner shell
 ip netns exec "$(ns_name lns)" sh -c 'mount --bind "$0" /sys/fs/bpf && exec "$@"' "$BPFFS" \
 	"$L2TPXD" -d -c "$T/lns.conf" >"$T/lns2.log" 2>&1 &
 LNS_PID=$!
@@ -372,7 +374,7 @@ PIDS="$PIDS $CLI_PID"
 wait_until 20 grep -q "IPCP up" "$T/cli2.log"
 nsx cli ping -q -c 5 -i 0.05 -W 1 203.0.113.199 >"$T/ping2.txt" 2>&1
 prc=$?
-fp=$(js lns "$CALL[0][\"fast_path\"]" -s "$T/lns.sock" session show)
+fp=$(js lns "${CALL}[0][\"fast_path\"]" -s "$T/lns.sock" session show)
 lns_metrics "$T/m3.txt"
 c6=$(nsx lns curl -g -s -m 5 -o "$T/h6.txt" -w '%{http_code}' "http://[::1]:$PORT/metrics")
 [ "$c6" = 200 ] && diff <(families "$T/m3.txt") <(families "$T/h6.txt") >/dev/null &&
