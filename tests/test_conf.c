@@ -201,6 +201,25 @@ static void test_operations_keys(void **state)
 	assert_int_equal(load("[peer 192.0.2.9]\nfast_path = maybe\n", &c, err), -1);
 }
 
+/* The least-privilege and echo-limit keys: defaults, values, range. */
+static void test_security_keys(void **state)
+{
+	struct conf c;
+	char err[256] = "";
+
+	assert_int_equal(load("[global]\n", &c, err), 0);
+	assert_string_equal(c.user, "");
+	assert_string_equal(c.ctl_group, "");
+	assert_int_equal(c.lcp_echo_rate, 10);
+	assert_int_equal(load("[global]\nuser = l2tpx\nctl_group = l2tpx-ops\n"
+			      "lcp_echo_rate = 0\n", &c, err), 0);
+	assert_string_equal(c.user, "l2tpx");
+	assert_string_equal(c.ctl_group, "l2tpx-ops");
+	assert_int_equal(c.lcp_echo_rate, 0);
+	assert_int_equal(load("[global]\nlcp_echo_rate = 100001\n", &c, err), -1);
+	assert_non_null(strstr(err, "lcp_echo_rate"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_key_is_warning),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_operations_keys),
+		cmocka_unit_test(test_security_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Configuration parsing with libinih, with file:line in every message. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,7 @@ void conf_defaults(struct conf *c)
 	c->mtu = 1500;
 	c->lcp_echo_interval = 30;
 	c->lcp_echo_failure = 4;
+	c->lcp_echo_rate = 10;
 	c->ipv6cp = true;
 	c->log_level = -1;
 	c->metrics_sessions = true;
@@ -97,7 +99,10 @@ static int fail(struct parse_ctx *p, const char *fmt, const char *a, const char 
 	char msg[256];
 
 	snprintf(msg, sizeof(msg), fmt, a, b);
-	snprintf(p->err, p->errlen, "%s:%d: %s", p->path, p->line, msg);
+	if (p->line)
+		snprintf(p->err, p->errlen, "%s:%d: %s", p->path, p->line, msg);
+	else
+		snprintf(p->err, p->errlen, "%s: %s", p->path, msg);
 	p->failed = 1;
 	return 0;
 }
@@ -241,6 +246,7 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 	UINT("mtu", c->mtu, 576, 9216)
 	UINT("lcp_echo_interval", c->lcp_echo_interval, 0, 3600)
 	UINT("lcp_echo_failure", c->lcp_echo_failure, 1, 100)
+	UINT("lcp_echo_rate", c->lcp_echo_rate, 0, 100000)
 	UINT("mss", c->mss, 0, 65535)
 	BOOL("ipv6cp", c->ipv6cp)
 	BOOL("proxy_lcp", c->proxy_lcp)
@@ -251,6 +257,8 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 	STR("core", c->core)
 	STR("subscriber_dev", c->subscriber_dev)
 	STR("ctl_socket", c->ctl_socket)
+	STR("ctl_group", c->ctl_group)
+	STR("user", c->user)
 	UINT("hello_interval", c->hello_interval, 0, 3600)
 	UINT("retransmit_initial_ms", c->rdt.rtx_initial_ms, 100, 60000)
 	UINT("retransmit_cap_ms", c->rdt.rtx_cap_ms, 1000, 600000)
@@ -282,6 +290,8 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 	}
 	BOOL("syslog", c->syslog)
 	BOOL("metrics_sessions", c->metrics_sessions)
+	if (!p->line)
+		return fail(p, "unknown key \"%s\"%s", name, "");
 	log_warnx("%s:%d: unknown key \"%s\" in [global], ignored", p->path, p->line, name);
 	return 1;
 }
@@ -436,4 +446,36 @@ const char *conf_peer_secret(const struct conf *c, const struct l2tpx_addr *a)
 		if (!memcmp(&c->lacs[i].lns, a, sizeof(*a)) && c->lacs[i].has_secret)
 			return c->lacs[i].secret;
 	return c->has_secret ? c->secret : NULL;
+}
+
+int conf_set(struct conf *c, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct parse_ctx p = { .path = "-o", .c = c, .err = err, .errlen = errlen };
+
+	global_key(&p, name, value);
+	return p.failed ? -1 : 0;
+}
+
+const char *conf_host_secret(const struct conf *c, const char *host)
+{
+	for (int i = 0; i < c->nhost_secrets; i++)
+		if (!strcasecmp(c->host_secrets[i].host, host))
+			return c->host_secrets[i].secret;
+	return NULL;
+}
+
+bool conf_peer_allowed(const struct conf *c, const struct l2tpx_addr *a)
+{
+	static const uint8_t v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+	uint32_t h;
+
+	if (!c->access_control)
+		return true;
+	if (memcmp(a->a8, v4mapped, sizeof(v4mapped)))
+		return false;	/* xl2tpd's lists hold IPv4 addresses only */
+	h = ntohl(a->a32[3]);
+	for (int i = 0; i < c->nacl; i++)
+		if (h >= c->acl[i].first && h <= c->acl[i].last)
+			return true;
+	return false;
 }

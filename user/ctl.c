@@ -3,6 +3,7 @@
 #define _GNU_SOURCE	/* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <grp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "check.h"
 #include "ctl.h"
 #include "log.h"
 #include "metrics.h"
@@ -87,6 +89,7 @@ static void ppp_json(const struct ppp_session *ps, json_object *o)
 		json_object_object_add(o, "local_ip", json_object_new_string(
 					inet_ntop(AF_INET, &ps->our_ip, a, sizeof(a))));
 	json_object_object_add(o, "fast_path", json_object_new_boolean(ps->in_dp));
+	json_object_object_add(o, "echo_dropped", json_object_new_int64(ps->echo_dropped));
 }
 
 static json_object *sessions_json(struct l2tp *l)
@@ -130,6 +133,34 @@ static json_object *stats_json(struct l2tp *l)
 	return metrics_ctl_to_json(&c);
 }
 
+#define CHECK_LISTED	100	/* problems listed in a reply; all are counted */
+
+static void check_problem(void *arg, const char *msg)
+{
+	if (json_object_array_length(arg) < CHECK_LISTED)
+		json_object_array_add(arg, json_object_new_string(msg));
+}
+
+/* The daemon against the maps and the pool (check.h). */
+static json_object *check_json(struct l2tp *l)
+{
+	json_object *o = json_object_new_object(), *p = json_object_new_array();
+	struct check_counts n;
+	int bad = l2tpx_check(l, &n, check_problem, p);
+
+	json_object_object_add(o, "ok", json_object_new_boolean(!bad));
+	json_object_object_add(o, "nproblems", json_object_new_int(bad));
+	json_object_object_add(o, "sessions", json_object_new_int(n.sessions));
+	json_object_object_add(o, "established", json_object_new_int(n.established));
+	json_object_object_add(o, "fast_path", json_object_new_int(n.fast_path));
+	json_object_object_add(o, "dp_sessions",
+			       n.have_dp ? json_object_new_int(n.dp_sessions) : NULL);
+	json_object_object_add(o, "pool_in_use", json_object_new_int(n.pool_in_use));
+	json_object_object_add(o, "pool_held", json_object_new_int(n.pool_held));
+	json_object_object_add(o, "problems", p);
+	return o;
+}
+
 static json_object *error_json(const char *fmt, const char *arg)
 {
 	json_object *o = json_object_new_object();
@@ -162,6 +193,8 @@ static json_object *handle(struct ctl *c, char *req)
 	}
 	if (argc == 1 && !strcmp(argv[0], "stats"))
 		return stats_json(c->l);
+	if (argc == 1 && !strcmp(argv[0], "check"))
+		return check_json(c->l);
 	if (argc >= 3 && !strcmp(argv[0], "tunnel") && !strcmp(argv[1], "add")) {
 		struct udp_ep ep = { .port = L2TPX_DEFAULT_PORT };
 		struct l2tp_tunnel *t;
@@ -267,6 +300,29 @@ fail:
 		close(c->fd);
 	free(c);
 	return NULL;
+}
+
+int ctl_set_group(struct ctl *c, const char *group)
+{
+	struct group *gr;
+
+	if (!group || !*group)
+		return chmod(c->path, 0600) ? -errno : 0;
+	errno = 0;
+	gr = getgrnam(group);
+	if (!gr) {
+		log_warnx("ctl: group %s: %s; create it (groupadd --system %s) or remove "
+			  "`ctl_group`", group, errno ? strerror(errno) : "no such group", group);
+		return -ENOENT;
+	}
+	/* chown first: the socket is never 0660 with the wrong group. */
+	if (chown(c->path, (uid_t)-1, gr->gr_gid) || chmod(c->path, 0660)) {
+		int err = -errno;
+
+		log_warn("ctl: %s: giving it to group %s", c->path, group);
+		return err;
+	}
+	return 0;
 }
 
 void ctl_close(struct ctl *c)

@@ -11,6 +11,9 @@ struct ctl;
 
 struct ctl *ctl_open(struct ev_loop *loop, const char *path, struct l2tp *l);
 void ctl_close(struct ctl *c);
+/* The socket's access: mode 0600 (root only) for no group, else 0660 with
+ * that group.  Returns 0 or -errno (logged). */
+int ctl_set_group(struct ctl *c, const char *group);
 
 /* Client side (l2tpxctl): send one request, return the reply (malloc'd,
  * NUL-terminated) or NULL with errno set. */

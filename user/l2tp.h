@@ -20,6 +20,7 @@
 #define L2TP_PEER_BUCKETS	4096
 #define L2TP_HOST_MAX		64
 #define L2TP_RESULT_SLOTS	16	/* == METRICS_RESULT_SLOTS */
+#define L2TP_CALL_SETUP_MS	60000	/* ICRQ to ICCN, either role */
 
 enum tunnel_state {
 	TUNNEL_IDLE,
@@ -59,6 +60,7 @@ struct l2tp_session {
 	uint8_t proxy_auth_id;
 	uint64_t rx_data, tx_data;	/* data messages through the slow path */
 	void *upper;			/* the PPP layer's state */
+	struct ev_timer setup_timer;	/* a call not established in time is cleared */
 };
 
 struct l2tp_tunnel {

@@ -65,6 +65,16 @@ uint16_t l2tp_alloc_session_id(struct l2tp *l, uint16_t tid)
 	return 0;
 }
 
+static void setup_fire(struct ev_loop *loop, struct ev_timer *tm, void *arg)
+{
+	struct l2tp_session *s = arg;
+
+	/* A peer that opened a call and went quiet (or a flood of ICRQs
+	 * never followed by ICCN) must not hold a session for ever. */
+	l2tp_session_close(s, s->lac ? L2TP_CDN_TIMEOUT : L2TP_CDN_GENERAL_ERROR, 0,
+			   "call not established in time");
+}
+
 static struct l2tp_session *session_new(struct l2tp_tunnel *t, bool lac)
 {
 	struct l2tp *l = t->l;
@@ -85,6 +95,8 @@ static struct l2tp_session *session_new(struct l2tp_tunnel *t, bool lac)
 	t->nsessions++;
 	l->nsessions++;
 	l->stats.sessions_created++;
+	ev_timer_init(&s->setup_timer, setup_fire, s);
+	ev_timer_arm(l->loop, &s->setup_timer, L2TP_CALL_SETUP_MS);
 	return s;
 }
 
@@ -108,6 +120,7 @@ void session_destroy(struct l2tp_session *s, bool notify)
 		}
 	t->nsessions--;
 	l->nsessions--;
+	ev_timer_disarm(l->loop, &s->setup_timer);
 	free(s->proxy);
 	free(s);
 }
@@ -121,6 +134,7 @@ static void set_state(struct l2tp_session *s, enum session_state st)
 static void established(struct l2tp_session *s)
 {
 	set_state(s, SESSION_ESTABLISHED);
+	ev_timer_disarm(s->t->l->loop, &s->setup_timer);
 	s->t->l->stats.sessions_established++;
 	slog(LOG_NOTICE, s, "call established%s", s->seq_required ? " (sequencing required)" : "");
 	if (s->t->l->sops && s->t->l->sops->up)
@@ -241,6 +255,13 @@ static void session_recv_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 		log_warnx("tunnel %u: ICRQ with Assigned Session ID 0 ignored", t->id);
 		return;
 	}
+	/* A second ICRQ (new Ns, not a retransmission) for a peer session we
+	 * already have a call for: answered once, one session. */
+	for (s = t->sessions; s; s = s->tnext)
+		if (s->peer_id == m->assigned_session_id) {
+			slog(LOG_WARNING, s, "another ICRQ for the same peer session: ignored");
+			return;
+		}
 	if (l->nsessions >= l->conf->max_sessions)
 		result = L2TP_CDN_NO_FACILITIES_TEMP, why = "session limit (max_sessions)";
 	else if (t->nsessions >= l->conf->max_sessions_per_tunnel)

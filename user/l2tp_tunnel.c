@@ -398,6 +398,9 @@ static void notify_down(struct l2tp_tunnel *t)
 
 static void enter_closing(struct l2tp_tunnel *t)
 {
+	/* A new SCCRQ from the peer reusing its Assigned Tunnel ID is a new
+	 * tunnel, not a retransmission to this one in its hold period. */
+	peer_unlink(t);
 	while (t->sessions)
 		session_destroy(t->sessions, true);
 	notify_down(t);
@@ -885,6 +888,13 @@ static void input_sccrq(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 		l->stats.sccrq_dropped_rate++;
 		goto out;
 	}
+	if (!conf_peer_allowed(l->conf, &from->addr)) {
+		/* xl2tpd's `access control = yes`: only the listed LACs.
+		 * After the rate limit, so a flood cannot flood the log. */
+		log_info("from %s: SCCRQ refused: address not in any `lac =` range (access control)",
+			 udp_ep_str(from, ep, sizeof(ep)));
+		goto out;
+	}
 	if (l->npending >= l->conf->max_pending_tunnels) {
 		/* Unfinished tunnels are capped: the flood is dropped, not
 		 * queued; established tunnels are not affected. */
@@ -910,6 +920,12 @@ static void input_sccrq(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 
 		l2tp_bytes_str(&m->host_name, host, sizeof(host));
 		tlog(LOG_INFO, t, "SCCRQ from host \"%s\"", host);
+		/* l2tp-secrets names hosts: its entry wins over the address's. */
+		sec = conf_host_secret(l->conf, host);
+		if (sec) {
+			snprintf(t->secret, sizeof(t->secret), "%s", sec);
+			t->has_secret = true;
+		}
 	}
 	t->peer_id = m->assigned_tunnel_id;
 	peer_link(t);

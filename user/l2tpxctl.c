@@ -27,6 +27,7 @@ static void usage(FILE *f)
 		"usage: l2tpxctl [-j] [-v] [-d PINDIR] [-s SOCKET] COMMAND\n"
 		"  tunnel show | tunnel add ADDR [port P] | tunnel del ID   (daemon)\n"
 		"  stats daemon                                             (daemon)\n"
+		"  check      the daemon's calls against the maps and the pool (daemon)\n"
 		"  load [port N] [max-sessions N]\n"
 		"  attach DEV uplink|core|both [skb]\n"
 		"  detach DEV\n"
@@ -363,6 +364,41 @@ static int cmd_daemon_stats(void)
 	}
 	json_object_put(o);
 	return 0;
+}
+
+/* The daemon's calls against the maps and the pool; exit 1 on a mismatch. */
+static int cmd_check(void)
+{
+	json_object *o = daemon_req("check", false), *p, *v;
+	json_object *dps = NULL;
+	int ok;
+
+	if (!o)
+		return 2;
+	json_object_object_get_ex(o, "dp_sessions", &dps);
+	ok = json_object_object_get_ex(o, "ok", &v) && json_object_get_boolean(v);
+	if (json_out) {
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	} else {
+		printf("%s: %lld calls (%lld established, %lld in the fast path), "
+		       "%s%s map sessions, pool %lld in use / %lld held\n",
+		       ok ? "consistent" : "INCONSISTENT", (long long)jint(o, "sessions"),
+		       (long long)jint(o, "established"), (long long)jint(o, "fast_path"),
+		       dps ? "" : "no data plane, ", dps ? json_object_get_string(dps) : "0",
+		       (long long)jint(o, "pool_in_use"), (long long)jint(o, "pool_held"));
+		if (json_object_object_get_ex(o, "problems", &p)) {
+			size_t n = json_object_array_length(p);
+
+			for (size_t i = 0; i < n; i++)
+				printf("  %s\n",
+				       json_object_get_string(json_object_array_get_idx(p, i)));
+			if ((size_t)jint(o, "nproblems") > n)
+				printf("  ... and %lld more\n",
+				       (long long)jint(o, "nproblems") - (long long)n);
+		}
+	}
+	json_object_put(o);
+	return ok ? 0 : 1;
 }
 
 static int cmd_session_del(int argc, char **argv)
@@ -762,6 +798,8 @@ int main(int argc, char **argv)
 		return cmd_metrics(false);
 	if (!strcmp(cmd, "metrics") && argc == 2 && !strcmp(argv[1], "no-sessions"))
 		return cmd_metrics(true);
+	if (!strcmp(cmd, "check") && argc == 1)
+		return cmd_check();
 	if (!strcmp(cmd, "unload"))
 		return cmd_unload();
 	if (!strcmp(cmd, "session") && argc >= 2) {

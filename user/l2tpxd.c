@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "conf_xl2tpd.h"
 #include "ctl.h"
 #include "dp.h"
 #include "event.h"
@@ -19,6 +20,7 @@
 #include "log.h"
 #include "metrics_http.h"
 #include "ppp.h"
+#include "priv.h"
 #include "secrets.h"
 #include "tun.h"
 
@@ -26,8 +28,15 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: l2tpxd [-c FILE] [-n] [-d] [-S] [-v] [-l LEVEL] [-p PINDIR]\n"
+	fprintf(f, "usage: l2tpxd [-c FILE] [-x FILE] [-o KEY=VALUE]... [-n] [-d] [-S] [-v] [-l LEVEL]\n"
+		   "              [-p PINDIR]\n"
 		   "  -c  configuration file (default " DEFAULT_CONF ")\n"
+		   "  -x, --xl2tpd-conf FILE\n"
+		   "      an xl2tpd.conf (with its pppoptfile and auth file), read after -c;\n"
+		   "      used by default (" XL2TPD_CONF ") when neither is given and\n"
+		   "      " DEFAULT_CONF " is absent\n"
+		   "  -o, --set KEY=VALUE\n"
+		   "      a [global] key of l2tpxd.conf, after the files (e.g. -o uplink=eth0)\n"
 		   "  -n  check the configuration and exit\n"
 		   "  -d  stay in the foreground, log to stderr\n"
 		   "  -S  log to syslog (LOG_DAEMON) also in the foreground\n"
@@ -35,6 +44,34 @@ static void usage(FILE *f)
 		   "  -l  log level: err, warning, notice, info (default) or debug\n"
 		   "  -p  pin directory of the data plane (default " L2TPX_PIN_DIR ")\n"
 		   "see l2tpxd(8)\n");
+}
+
+/* -c, -x and -o in that order into c; 0 or -1 with the message in err. */
+static int load_conf(struct conf *c, const char *conf_path, const char *xl_path, char **sets,
+		     int nsets, char *err, size_t errlen)
+{
+	if (conf_path && conf_load(conf_path, c, err, errlen))
+		return -1;
+	if (!conf_path)
+		conf_defaults(c);
+	if (xl_path && conf_xl2tpd_load(xl_path, c, err, errlen))
+		return -1;
+	for (int i = 0; i < nsets; i++) {
+		char key[64], *eq = strchr(sets[i], '=');
+
+		if (!eq || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof(key)) {
+			snprintf(err, errlen, "-o %s: expected KEY=VALUE", sets[i]);
+			return -1;
+		}
+		memcpy(key, sets[i], (size_t)(eq - sets[i]));
+		key[eq - sets[i]] = '\0';
+		if (conf_set(c, key, eq + 1, err, errlen))
+			return -1;
+	}
+	/* A [lac]'s password, as pppd would find it, once the paths are final. */
+	if (xl_path && conf_xl2tpd_lac_passwords(c, err, errlen))
+		return -1;
+	return 0;
 }
 
 struct daemon {
@@ -143,16 +180,30 @@ static int dp_setup(struct daemon *d, const char *pin_dir)
 
 int main(int argc, char **argv)
 {
-	const char *conf_path = NULL, *pin_dir = NULL;
+	static const struct option longopts[] = {
+		{ "xl2tpd-conf", required_argument, NULL, 'x' },
+		{ "set", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *conf_path = NULL, *xl_path = NULL, *pin_dir = NULL;
 	struct daemon d = { 0 };
-	int c, fg = 0, check = 0, level = -1, use_syslog = 0, err;
-	char errbuf[512];
+	int c, fg = 0, check = 0, level = -1, use_syslog = 0, err, nsets = 0;
+	char errbuf[512], **sets = calloc(argc, sizeof(char *));
 	sigset_t mask;
 
-	while ((c = getopt(argc, argv, "c:ndSvl:p:h")) != -1) {
+	if (!sets)
+		return 1;
+	while ((c = getopt_long(argc, argv, "c:x:o:ndSvl:p:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			conf_path = optarg;
+			break;
+		case 'x':
+			xl_path = optarg;
+			break;
+		case 'o':
+			sets[nsets++] = optarg;
 			break;
 		case 'n':
 			check = 1;
@@ -189,15 +240,24 @@ int main(int argc, char **argv)
 	 * daemon has detached: startup errors reach whoever started it. */
 	log_init("l2tpxd", 1, level >= 0 ? level : LOG_INFO);
 
-	if (!conf_path && access(DEFAULT_CONF, F_OK)) {
-		conf_defaults(&d.conf);
-		log_info("no %s: running with defaults", DEFAULT_CONF);
-	} else if (conf_load(conf_path ? conf_path : DEFAULT_CONF, &d.conf, errbuf, sizeof(errbuf))) {
+	if (!conf_path && !xl_path) {
+		if (!access(DEFAULT_CONF, F_OK)) {
+			conf_path = DEFAULT_CONF;
+		} else if (!access(XL2TPD_CONF, F_OK)) {
+			xl_path = XL2TPD_CONF;
+			log_info("no %s: reading xl2tpd's %s", DEFAULT_CONF, XL2TPD_CONF);
+		} else {
+			log_info("no %s: running with defaults", DEFAULT_CONF);
+		}
+	}
+	if (load_conf(&d.conf, conf_path, xl_path, sets, nsets, errbuf, sizeof(errbuf))) {
 		fprintf(stderr, "l2tpxd: %s\n", errbuf);
 		return 1;
 	}
+	free(sets);
 	if (check) {
-		printf("l2tpxd: configuration %s OK\n", conf_path ? conf_path : DEFAULT_CONF);
+		printf("l2tpxd: configuration %s%s%s OK\n", conf_path ? conf_path : "",
+		       conf_path && xl_path ? " + " : "", xl_path ? xl_path : conf_path ? "" : "(defaults)");
 		return 0;
 	}
 	/* The flags win over the file. */
@@ -222,6 +282,8 @@ int main(int argc, char **argv)
 	d.ctl = ctl_open(d.loop, d.conf.ctl_socket, &d.l2tp);
 	if (!d.ctl)
 		fatalx("control socket %s unavailable", d.conf.ctl_socket);
+	if (ctl_set_group(d.ctl, d.conf.ctl_group))
+		fatalx("control socket %s: cannot set its access (ctl_group)", d.conf.ctl_socket);
 	if (d.conf.metrics_port) {
 		char ep[64];
 		struct udp_ep me = { .addr = d.conf.metrics_addr, .port = d.conf.metrics_port };
@@ -242,6 +304,12 @@ int main(int argc, char **argv)
 	d.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (d.sfd < 0 || ev_fd_add(d.loop, d.sfd, 1, on_signal, &d))
 		fatal("signalfd");
+	/* Everything that needed privilege is open: sockets, map fds, the
+	 * TUN device, the control socket.  Keep CAP_NET_ADMIN only. */
+	if (priv_drop(d.conf.user, errbuf, sizeof(errbuf)))
+		fatalx("dropping privileges: %s", errbuf);
+	log_info("privileges dropped: CAP_NET_ADMIN kept, no_new_privs%s%s",
+		 d.conf.user[0] ? ", running as " : "", d.conf.user);
 
 	for (int i = 0; i < d.conf.nlacs; i++) {
 		struct udp_ep ep = { .addr = d.conf.lacs[i].lns, .port = d.conf.lacs[i].port };

@@ -140,6 +140,8 @@ static const struct {
 			  "sessions put into the data plane, by result" },
 	[MC_HANDOFF_FAILURES] = { "handoff_failures", "l2tpx_session_handoffs_total",
 				  "result=\"fail\"", false, NULL },
+	[MC_LCP_ECHO_DROPPED] = { "lcp_echo_dropped", "l2tpx_lcp_echo_dropped_total", NULL, false,
+				  "peers' LCP Echo-Requests over lcp_echo_rate, not answered" },
 	[MC_TUNNELS] = { "tunnels", "l2tpx_tunnels", NULL, true,
 			 "tunnels the daemon holds (any state)" },
 	[MC_TUNNELS_PENDING] = { "tunnels_pending", "l2tpx_tunnels_pending", NULL, true,
@@ -449,6 +451,7 @@ void metrics_collect_ctl(struct metrics_ctl *c, struct l2tp *l, const struct ppp
 		c->v[MC_AUTH_FAILURES] = ppp->auth_failures;
 		c->v[MC_HANDOFFS] = ppp->handoffs;
 		c->v[MC_HANDOFF_FAILURES] = ppp->handoff_failures;
+		c->v[MC_LCP_ECHO_DROPPED] = ppp->echo_dropped;
 		c->v[MC_POOL_SIZE] = ppp->pool.size;
 		c->v[MC_POOL_USED] = ppp->pool.in_use;
 	}

@@ -532,6 +532,15 @@ static int lcp_recv_other(struct ppp_fsm *f, uint8_t code, uint8_t id, const uin
 	case PPP_ECHO_REQ:
 		if (f->state != PPP_OPENED || len < 4 || len + 4 > sizeof(rep))
 			return 0;
+		if (!tbucket_take(&ps->echo_rx, ev_now(ps->ctx->loop))) {
+			/* An echo flood costs a counter, not a reply each. */
+			if (!(ps->echo_dropped++ % 1000))
+				plog(LOG_WARNING, ps, "Echo-Requests over lcp_echo_rate %u/s: "
+				     "dropping (%llu so far)", ps->ctx->conf->lcp_echo_rate,
+				     (unsigned long long)ps->echo_dropped);
+			ps->ctx->echo_dropped++;
+			return 0;
+		}
 		rep[0] = PPP_ECHO_REP;
 		rep[1] = id;
 		rep[2] = (len + 4) >> 8;
@@ -778,6 +787,12 @@ static void ipcp_up(struct ppp_fsm *f)
 
 	plog(LOG_NOTICE, ps, "IPCP up: local %s, peer %s", inet_ntop(AF_INET, &ps->our_ip, a, sizeof(a)),
 	     inet_ntop(AF_INET, &ps->peer_ip, b, sizeof(b)));
+	if (ps->client && ps->dns[0] && ps->dns[0] != 0xffffffff)
+		plog(LOG_INFO, ps, "DNS from the LNS: %s%s%s",
+		     inet_ntop(AF_INET, &ps->dns[0], a, sizeof(a)),
+		     ps->dns[1] && ps->dns[1] != 0xffffffff ? " " : "",
+		     ps->dns[1] && ps->dns[1] != 0xffffffff
+			     ? inet_ntop(AF_INET, &ps->dns[1], b, sizeof(b)) : "");
 	ps->phase = PHASE_NETWORK;
 	if (handoff(ps)) {
 		/* Never half-installed: a session that cannot be installed
@@ -792,6 +807,24 @@ static void ipcp_down(struct ppp_fsm *f)
 	handoff_remove_v4(f->arg);
 }
 
+static bool ncp_alive(const struct ppp_fsm *f)
+{
+	return f->state >= PPP_REQ_SENT && f->state <= PPP_OPENED;
+}
+
+/* An NCP gave up (Max-Configure, Max-Failure, the peer terminated it):
+ * with no network protocol left the link has no use, and an address
+ * taken for it must not stay held; LCP closes, then the call (as pppd). */
+static void ncp_finished(struct ppp_fsm *f)
+{
+	struct ppp_session *ps = f->arg;
+
+	if (ncp_alive(&ps->ipcp) || ncp_alive(&ps->ipv6cp) || ps->lcp.state != PPP_OPENED)
+		return;
+	plog(LOG_INFO, ps, "%s finished and no network protocol is up: closing", f->name);
+	ppp_fsm_close(&ps->lcp);
+}
+
 static const struct ppp_fsm_cb ipcp_cb = {
 	.build_req = ipcp_build_req,
 	.recv_req = ipcp_recv_req,
@@ -800,6 +833,7 @@ static const struct ppp_fsm_cb ipcp_cb = {
 	.recv_rej = ipcp_recv_rej,
 	.this_layer_up = ipcp_up,
 	.this_layer_down = ipcp_down,
+	.this_layer_finished = ncp_finished,
 	.send = fsm_send,
 };
 
@@ -966,6 +1000,7 @@ static const struct ppp_fsm_cb ipv6cp_cb = {
 	.recv_nak = ipv6cp_recv_nak,
 	.recv_rej = ipv6cp_recv_rej,
 	.this_layer_up = ipv6cp_up,
+	.this_layer_finished = ncp_finished,
 	.send = fsm_send,
 };
 
@@ -1244,6 +1279,8 @@ static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
 		}
 	}
 	ev_timer_init(&ps->echo_timer, echo_fire, ps);
+	/* A burst of one second's worth, then lcp_echo_rate per second. */
+	tbucket_init(&ps->echo_rx, c->conf->lcp_echo_rate, c->conf->lcp_echo_rate, ev_now(c->loop));
 	ev_timer_init(&ps->close_timer, close_fire, ps);
 	ev_timer_init(&ps->ra_timer, ra_fire, ps);
 	ppp_fsm_init(&ps->lcp, "LCP", PPP_LCP, &lcp_cb, NULL, c->loop, ps);

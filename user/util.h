@@ -4,6 +4,7 @@
 #define L2TPX_UTIL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "l2tpx.h"
 #include "dp.h"
 
@@ -16,5 +17,18 @@ int prefix_parse(const char *s, struct dp_prefix *p);
 const char *prefix_str(const struct dp_prefix *p, char *buf, size_t len);
 /* A decimal number within [min, max]; returns 0 or -1. */
 int num_parse(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+/* A token bucket: `rate` events per second on average, up to `burst` at
+ * once; times are milliseconds of the caller's clock (ev_now).  rate 0
+ * means unlimited. */
+struct tbucket {
+	uint32_t rate, burst;
+	uint64_t milli;		/* tokens x 1000 */
+	uint64_t last;		/* ms of the last refill */
+};
+
+void tbucket_init(struct tbucket *b, uint32_t rate, uint32_t burst, uint64_t now);
+/* Takes one token if there is one: true = go ahead, false = over the rate. */
+bool tbucket_take(struct tbucket *b, uint64_t now);
 
 #endif
