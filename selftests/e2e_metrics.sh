@@ -405,9 +405,9 @@ timeout 10 bash -c "$(declare -f in_lns_syslog); BPFFS='$BPFFS'; ns_name() { ech
 brc=$?
 wait_until 5 grep -q "listening on port 1702" "$T/syslog.txt"
 bgpid=$(sed -n 's/^<30>.*l2tpxd\[\([0-9]*\)\]: l2tpxd: listening on port 1702.*/\1/p' "$T/syslog.txt" | head -n 1)
-if [ "$brc" = 0 ] && [ -n "$bgpid" ] && kill -0 "$bgpid" 2>/dev/null && [ ! -s "$T/bg.out" ] &&
+if [ "$brc" = 0 ] && [ -n "$bgpid" ] && kill -0 "$bgpid" 2>/dev/null && ! grep -q "listening on port" "$T/bg.out" &&
 	timeout 3 ip netns exec "$(ns_name lns)" "$L2TPXCTL" -s "$T/bg.sock" stats daemon >/dev/null; then
-	ok "without -d: the starter returns 0, the detached daemon ($bgpid) logs to syslog (info) and answers"
+	ok "without -d: the starter returns 0, the detached daemon ($bgpid) logs to syslog (info), not stderr, and answers"
 else
 	nok "without -d: detaches and logs to syslog" "rc $brc pid '$bgpid' out $(head -c 300 "$T/bg.out")" \
 		"$(tail -n 3 "$T/syslog.txt")"
