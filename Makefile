@@ -103,12 +103,17 @@ tests: $(TEST_BINS) $(SELF_BINS)
 # The interop run boots a guest with kernel L2TP/PPP (../shared/lab): the
 # real PPP peer.  Its image is built once and reused.
 INTEROP := selftests/lab/interop.sh
+# Accelerator mode beside xl2tpd + pppd in the same guest (docs/ACCEL.md).
+INTEROP_ACCEL := selftests/lab/interop-accel.sh
 
 check: all tests
-	$(Q)scripts/run-tests.sh $(TEST_BINS) $(SELF_BINS) $(wildcard selftests/e2e_*.sh) $(INTEROP)
+	$(Q)scripts/run-tests.sh $(TEST_BINS) $(SELF_BINS) $(wildcard selftests/e2e_*.sh) $(INTEROP) $(INTEROP_ACCEL)
 
 interop: all
 	$(Q)scripts/run-tests.sh $(INTEROP)
+
+interop-accel: all
+	$(Q)scripts/run-tests.sh $(INTEROP_ACCEL)
 
 demo: all
 	$(Q)scripts/demo.sh
@@ -145,5 +150,5 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tests check interop demo bench install format clean
+.PHONY: all tests check interop interop-accel demo bench install format clean
 .SECONDARY:

@@ -112,6 +112,7 @@ static void test_errors_name_line(void **state)
 		{ "[peer nonsense]\nsecret = x\n", ":2: [peer nonsense]" },
 		{ "[lac x]\nredial = yes\n", "[lac x] needs lns" },
 		{ "[global]\nthis line is not ini\n", ":2: syntax error" },
+		{ "[global]\nmode = fast\n", ":2: mode: expected daemon or accel" },
 	};
 	struct conf c;
 	char err[256];
@@ -124,6 +125,22 @@ static void test_errors_name_line(void **state)
 			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, bad[i].want);
 		assert_non_null(strstr(err, "/tmp/l2tpx-conf-"));
 	}
+}
+
+/* Accelerator mode and its interface globs (docs/ACCEL.md). */
+static void test_accel_mode(void **state)
+{
+	struct conf c;
+	char err[256];
+
+	assert_int_equal(load("[global]\nuplink = eth0\n", &c, err), 0);
+	assert_false(c.accel);
+	assert_int_equal(load("[global]\nmode = accel\naccel_kernel_ifaces = ppp1* ppp7\n", &c,
+			      err), 0);
+	assert_true(c.accel);
+	assert_string_equal(c.accel_kernel_ifaces, "ppp1* ppp7");
+	assert_int_equal(load("[global]\nmode = daemon\n", &c, err), 0);
+	assert_false(c.accel);
 }
 
 static void test_unknown_key_is_warning(void **state)
@@ -226,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors_name_line),
+		cmocka_unit_test(test_accel_mode),
 		cmocka_unit_test(test_unknown_key_is_warning),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_operations_keys),

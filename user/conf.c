@@ -240,6 +240,13 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 		c->ipv6_pool_len = px.len;
 		return 1;
 	}
+	if (!strcmp(name, "mode")) {
+		if (strcmp(value, "accel") && strcmp(value, "daemon"))
+			return fail(p, "mode: expected daemon or accel, got \"%s\"%s", value, "");
+		c->accel = !strcmp(value, "accel");
+		return 1;
+	}
+	STR("accel_kernel_ifaces", c->accel_kernel_ifaces)
 	STR("auth_name", c->auth_name)
 	STR("chap_secrets", c->chap_secrets)
 	STR("pap_secrets", c->pap_secrets)

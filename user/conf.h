@@ -116,6 +116,10 @@ struct conf {
 	int nacl;
 	struct conf_host_secret host_secrets[CONF_MAX_PEERS];
 	int nhost_secrets;
+	/* Accelerator mode (docs/ACCEL.md): xl2tpd + pppd negotiate on a
+	 * kernel with L2TP, l2tpxd only fast-paths their sessions. */
+	bool accel;
+	char accel_kernel_ifaces[CONF_STR];	/* fnmatch globs kept on the kernel path */
 };
 
 void conf_defaults(struct conf *c);

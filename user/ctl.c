@@ -28,7 +28,18 @@ struct ctl {
 	struct l2tp *l;
 	int fd;
 	char path[108];
+	const char *ext_word;
+	json_object *(*ext_fn)(void *arg, int argc, char **argv);
+	void *ext_arg;
 };
+
+void ctl_set_ext(struct ctl *c, const char *word,
+		 struct json_object *(*fn)(void *arg, int argc, char **argv), void *arg)
+{
+	c->ext_word = word;
+	c->ext_fn = fn;
+	c->ext_arg = arg;
+}
 
 /* An endpoint as two fields, "peer": address and "peer_port": number, the
  * same shape as the data plane's sessions (docs/CLI.md). */
@@ -181,6 +192,8 @@ static json_object *handle(struct ctl *c, char *req)
 	for (char *tok = strtok_r(req, " \t\r\n", &save); tok && argc < 8;
 	     tok = strtok_r(NULL, " \t\r\n", &save))
 		argv[argc++] = tok;
+	if (argc >= 1 && c->ext_fn && !strcmp(argv[0], c->ext_word))
+		return c->ext_fn(c->ext_arg, argc, argv);
 	if (argc == 2 && !strcmp(argv[0], "tunnel") && !strcmp(argv[1], "show")) {
 		o = json_object_new_object();
 		json_object_object_add(o, "tunnels", tunnels_json(c->l));

@@ -28,6 +28,7 @@ static void usage(FILE *f)
 		"  tunnel show | tunnel add ADDR [port P] | tunnel del ID   (daemon)\n"
 		"  stats daemon                                             (daemon)\n"
 		"  check      the daemon's calls against the maps and the pool (daemon)\n"
+		"  accel show    kernel sessions: fast or kernel path, why, counters (daemon)\n"
 		"  load [port N] [max-sessions N]\n"
 		"  attach DEV uplink|core|both [skb]\n"
 		"  detach DEV\n"
@@ -731,6 +732,47 @@ static int cmd_metrics(bool no_sessions)
 	return err ? 1 : 0;
 }
 
+/* Accelerator mode: every kernel session, its path and the reason, and
+ * the fast path's counters (pppN's own counters miss what went fast). */
+static int cmd_accel_show(void)
+{
+	json_object *o = daemon_req("accel show", false), *arr;
+
+	if (!o)
+		return 1;
+	if (json_out) {
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+		return 0;
+	}
+	printf("%-11s %-8s %-6s %-12s %12s %12s  %s\n", "tunnel/sess", "iface", "path",
+	       "reason", "fast-rx-pkts", "fast-tx-pkts", "addresses / why");
+	if (json_object_object_get_ex(o, "sessions", &arr)) {
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			json_object *s = json_object_array_get_idx(arr, i), *a;
+			char ids[24];
+
+			snprintf(ids, sizeof(ids), "%lld/%lld", (long long)jint(s, "tunnel"),
+				 (long long)jint(s, "session"));
+			printf("%-11s %-8s %-6s %-12s %12lld %12lld  ", ids, jstr(s, "ifname"),
+			       jstr(s, "path"), jstr(s, "reason"),
+			       (long long)jint(s, "fast_rx_packets"),
+			       (long long)jint(s, "fast_tx_packets"));
+			if (strcmp(jstr(s, "path"), "fast")) {
+				printf("%s\n", jstr(s, "why"));
+				continue;
+			}
+			if (json_object_object_get_ex(s, "addresses", &a))
+				for (size_t j = 0; j < json_object_array_length(a); j++)
+					printf("%s%s", j ? " " : "",
+					       json_object_get_string(json_object_array_get_idx(a, j)));
+			printf("\n");
+		}
+	}
+	json_object_put(o);
+	return 0;
+}
+
 static int cmd_unload(void)
 {
 	struct dp *dp;
@@ -802,6 +844,8 @@ int main(int argc, char **argv)
 		return cmd_check();
 	if (!strcmp(cmd, "unload"))
 		return cmd_unload();
+	if (!strcmp(cmd, "accel") && argc == 2 && !strcmp(argv[1], "show"))
+		return cmd_accel_show();
 	if (!strcmp(cmd, "session") && argc >= 2) {
 		if (!strcmp(argv[1], "add"))
 			return cmd_session_add(argc - 2, argv + 2);

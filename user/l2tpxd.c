@@ -4,6 +4,7 @@
  * opened (loaded if needed) and attached. */
 #include <errno.h>
 #include <getopt.h>
+#include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "accel.h"
 #include "conf.h"
 #include "conf_xl2tpd.h"
 #include "ctl.h"
@@ -29,7 +31,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: l2tpxd [-c FILE] [-x FILE] [-o KEY=VALUE]... [-n] [-d] [-S] [-v] [-l LEVEL]\n"
-		   "              [-p PINDIR]\n"
+		   "              [-p PINDIR] [-A]\n"
 		   "  -c  configuration file (default " DEFAULT_CONF ")\n"
 		   "  -x, --xl2tpd-conf FILE\n"
 		   "      an xl2tpd.conf (with its pppoptfile and auth file), read after -c;\n"
@@ -43,6 +45,8 @@ static void usage(FILE *f)
 		   "  -v  debug logging (same as -l debug)\n"
 		   "  -l  log level: err, warning, notice, info (default) or debug\n"
 		   "  -p  pin directory of the data plane (default " L2TPX_PIN_DIR ")\n"
+		   "  -A, --accel  accelerator mode (mode = accel): fast-path the kernel's\n"
+		   "      L2TP sessions of xl2tpd + pppd, negotiate nothing (docs/ACCEL.md)\n"
 		   "see l2tpxd(8)\n");
 }
 
@@ -83,6 +87,7 @@ struct daemon {
 	struct dp *dp;
 	struct ppp_ctx ppp;
 	struct secrets *secrets;
+	struct accel *accel;
 	int sfd;
 	int stopping;
 };
@@ -159,12 +164,24 @@ static int render_metrics(struct mbuf *out, void *arg)
 	return metrics_render_daemon(out, &d->l2tp, &d->ppp, d->dp);
 }
 
+static struct json_object *accel_ctl(void *arg, int argc, char **argv)
+{
+	struct daemon *d = arg;
+	json_object *o;
+
+	if (argc == 2 && !strcmp(argv[1], "show"))
+		return accel_show_json(d->accel);
+	o = json_object_new_object();
+	json_object_object_add(o, "error", json_object_new_string("usage: accel show"));
+	return o;
+}
+
 static int dp_setup(struct daemon *d, const char *pin_dir)
 {
 	struct dp_opts o = { .pin_dir = pin_dir, .port = d->conf.port };
 	int err;
 
-	if (!d->conf.uplink[0] && !d->conf.core[0])
+	if (!d->conf.uplink[0] && !d->conf.core[0] && !d->conf.accel)
 		return 0;	/* slow path only */
 	err = dp_open(&d->dp, &o, true);
 	if (err)
@@ -173,8 +190,56 @@ static int dp_setup(struct daemon *d, const char *pin_dir)
 		return err;
 	if (d->conf.core[0] && (err = dp_attach_xdp(d->dp, d->conf.core, DP_CORE, false)))
 		return err;
-	if (d->conf.subscriber_dev[0] && (err = dp_attach_tc(d->dp, d->conf.subscriber_dev)))
+	/* In accelerator mode each pppN gets the TC program when its session
+	 * enters the fast path. */
+	if (!d->conf.accel && d->conf.subscriber_dev[0] &&
+	    (err = dp_attach_tc(d->dp, d->conf.subscriber_dev)))
 		return err;
+	return 0;
+}
+
+static int signals_setup(struct daemon *d)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d->sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	return d->sfd < 0 || ev_fd_add(d->loop, d->sfd, 1, on_signal, d) ? -1 : 0;
+}
+
+/* Accelerator mode: no L2TP socket, no PPP, no TUN; the data plane and the
+ * kernel's sessions (docs/ACCEL.md). */
+static int accel_main(struct daemon *d, const char *pin_dir)
+{
+	int err;
+
+	if (accel_probe())
+		fatalx("accelerator mode needs a kernel with L2TP (xl2tpd's kernel mode)");
+	err = dp_setup(d, pin_dir);
+	if (err)
+		fatalx("data plane: %s", strerror(-err));
+	if ((err = accel_start(&d->accel, d->loop, &d->conf, d->dp)))
+		fatalx("accelerator mode cannot start: %s", strerror(-err));
+	d->ctl = ctl_open(d->loop, d->conf.ctl_socket, &d->l2tp);
+	if (!d->ctl)
+		fatalx("control socket %s unavailable", d->conf.ctl_socket);
+	if (ctl_set_group(d->ctl, d->conf.ctl_group))
+		fatalx("control socket %s: cannot set its access (ctl_group)", d->conf.ctl_socket);
+	ctl_set_ext(d->ctl, "accel", accel_ctl, d);
+	if (signals_setup(d))
+		fatal("signalfd");
+	log_info("l2tpxd: accelerator mode, control socket %s", d->conf.ctl_socket);
+	ev_run(d->loop);
+	ctl_close(d->ctl);
+	accel_stop(d->accel);
+	l2tp_fini(&d->l2tp);
+	dp_close(d->dp);
+	ev_loop_free(d->loop);
+	close(d->sfd);
 	return 0;
 }
 
@@ -183,19 +248,22 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "xl2tpd-conf", required_argument, NULL, 'x' },
 		{ "set", required_argument, NULL, 'o' },
+		{ "accel", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *conf_path = NULL, *xl_path = NULL, *pin_dir = NULL;
 	struct daemon d = { 0 };
-	int c, fg = 0, check = 0, level = -1, use_syslog = 0, err, nsets = 0;
+	int c, fg = 0, check = 0, level = -1, use_syslog = 0, err, nsets = 0, accel = 0;
 	char errbuf[512], **sets = calloc(argc, sizeof(char *));
-	sigset_t mask;
 
 	if (!sets)
 		return 1;
-	while ((c = getopt_long(argc, argv, "c:x:o:ndSvl:p:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:x:o:ndSvl:p:hA", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'A':
+			accel = 1;
+			break;
 		case 'c':
 			conf_path = optarg;
 			break;
@@ -255,6 +323,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	free(sets);
+	if (accel)
+		d.conf.accel = true;
 	if (check) {
 		printf("l2tpxd: configuration %s%s%s OK\n", conf_path ? conf_path : "",
 		       conf_path && xl_path ? " + " : "", xl_path ? xl_path : conf_path ? "" : "(defaults)");
@@ -271,6 +341,8 @@ int main(int argc, char **argv)
 		fatal("event loop");
 	if (l2tp_init(&d.l2tp, d.loop, &d.conf))
 		fatalx("out of memory");
+	if (d.conf.accel)
+		return accel_main(&d, pin_dir);
 	ppp_setup(&d);
 	err = dp_setup(&d, pin_dir);
 	if (err)
@@ -296,13 +368,7 @@ int main(int argc, char **argv)
 		log_info("metrics on http://%s/metrics", udp_ep_str(&me, ep, sizeof(ep)));
 	}
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	d.sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (d.sfd < 0 || ev_fd_add(d.loop, d.sfd, 1, on_signal, &d))
+	if (signals_setup(&d))
 		fatal("signalfd");
 	/* Everything that needed privilege is open: sockets, map fds, the
 	 * TUN device, the control socket.  Keep CAP_NET_ADMIN only. */

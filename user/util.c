@@ -22,6 +22,13 @@ int addr_parse(const char *s, struct l2tpx_addr *a)
 	return -1;
 }
 
+void addr_from_v4(struct l2tpx_addr *a, uint32_t be)
+{
+	memset(a, 0, sizeof(*a));
+	a->a32[2] = htonl(0xffff);
+	a->a32[3] = be;
+}
+
 static int addr_is_v4(const struct l2tpx_addr *a)
 {
 	return a->a32[0] == 0 && a->a32[1] == 0 && a->a32[2] == htonl(0xffff);

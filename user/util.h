@@ -10,6 +10,8 @@
 
 /* "192.0.2.1" or "2001:db8::1" into v4-mapped form; returns the family or -1. */
 int addr_parse(const char *s, struct l2tpx_addr *a);
+/* An IPv4 address (network order) in v4-mapped form. */
+void addr_from_v4(struct l2tpx_addr *a, uint32_t be);
 /* Format as plain IPv4 when v4-mapped. */
 const char *addr_str(const struct l2tpx_addr *a, char *buf, size_t len);
 /* "198.51.100.0/24", "2001:db8::/48" or a host address; returns 0 or -1. */

@@ -54,6 +54,19 @@ static __always_inline __be16 parse_eth(struct cursor *c, struct ethhdr **ethp)
 	return proto;
 }
 
+/* A big-endian length field as a number the verifier can bound.  Kernels
+ * before 6.3 or so (the lab's 6.1) forget a register's bounds at a byte
+ * swap and then refuse "math between pkt pointer and register with
+ * unbounded min value"; the mask, which the compiler cannot drop behind
+ * the empty asm, bounds it again. */
+static __always_inline __u32 len16(__be16 v)
+{
+	__u32 x = bpf_ntohs(v);
+
+	asm volatile("" : "+r"(x));
+	return x & 0xffff;
+}
+
 /* An IPv4 header whose lengths fit the frame; returns its total length or 0. */
 static __always_inline __u32 ipv4_check(struct iphdr *iph, void *end)
 {
@@ -64,7 +77,7 @@ static __always_inline __u32 ipv4_check(struct iphdr *iph, void *end)
 	if (iph->version != 4)
 		return 0;
 	ihl = iph->ihl * 4;
-	tot = bpf_ntohs(iph->tot_len);
+	tot = len16(iph->tot_len);
 	if (ihl < sizeof(*iph) || tot < ihl || (void *)iph + tot > end)
 		return 0;
 	return tot;
@@ -79,7 +92,7 @@ static __always_inline __u32 ipv6_check(struct ipv6hdr *ip6h, void *end)
 		return 0;
 	if (ip6h->version != 6)
 		return 0;
-	tot = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
+	tot = sizeof(*ip6h) + len16(ip6h->payload_len);
 	if ((void *)ip6h + tot > end)
 		return 0;
 	return tot;
