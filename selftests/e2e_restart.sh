@@ -181,7 +181,7 @@ check "client up with two calls, an address each" wait_addrs 2
 ADDR=$(cli_addr)
 check "LNS installed both sessions in the maps as the daemon's" test "$(maps daemon)" -eq 2
 check "LNS wrote its state file" test -s "$T/lns.state"
-check "the pool holds two addresses" test "$(dstat lnsctl pool_in_use)" -eq 2
+check "the pool holds two addresses" test "$(dstat lnsctl pool_used)" -eq 2
 check "the client got an IPv6 address by SLAAC from each delegated /64" wait_addrs6 2
 REACH6=$(reach6)
 check "srv reaches the client over IPv6 (${REACH6:-none})" test -n "$REACH6"
@@ -224,7 +224,7 @@ restart_under_flow() {	# how: kill9 | term
 	check "$what: both calls still up on the client" test "$(naddr)" -eq 2
 	check "$what: the resumed sessions passed their CHAP re-challenges (every 3 s)" \
 		bash -c "grep -q 're-challenging alice' '$LNS_LOG' && ! grep -q 'failed to authenticate' '$LNS_LOG'"
-	check "$what: the pool holds the two addresses again" test "$(dstat lnsctl pool_in_use)" -eq 2
+	check "$what: the pool holds the two addresses again" test "$(dstat lnsctl pool_used)" -eq 2
 	check "$what: ping after the restart" nsx srv ping -c 3 -i 0.2 -W 1 "$ADDR"
 	check "$what: IPv6 to the client through the resumed /64s as before ($(reach6 | tr '\n' ' '))" \
 		test "$(reach6)" = "$REACH6"
@@ -273,7 +273,7 @@ r=$(lnsctl flush)
 check "flush: one tunnel cleared ($r)" bash -c "echo '$r' | grep -q '\"tunnels_cleared\":1'"
 for _ in $(seq 30); do [ "$(maps daemon)" -eq 0 ] && break; sleep 0.1; done
 check "flush: the maps are empty" test "$(maps daemon)" -eq 0 -a "$(maps static)" -eq 0
-check "flush: the pool is empty" test "$(dstat lnsctl pool_in_use)" -eq 0
+check "flush: the pool is empty" test "$(dstat lnsctl pool_used)" -eq 0
 cli_calls() { [ "$(dstat clictl sessions)" -eq 0 ]; }
 check "flush: the client saw the StopCCN and let go of its calls" wait_for cli_calls
 sleep 0.3
@@ -294,7 +294,7 @@ check "--fresh: logged" grep -q -- "--fresh: clean slate; 2 daemon sessions remo
 check "--fresh: the daemon's sessions are gone from the maps" test "$(maps daemon)" -eq 0
 check "--fresh: the static session stayed" test "$(maps static)" -eq 1
 check "--fresh: no tunnel resumed, nothing in the pool" \
-	test "$(dstat lnsctl tunnels)" -eq 0 -a "$(dstat lnsctl pool_in_use)" -eq 0
+	test "$(dstat lnsctl tunnels)" -eq 0 -a "$(dstat lnsctl pool_used)" -eq 0
 check "--fresh: the old state file is gone" \
 	bash -c "[ ! -e '$T/lns.state' ] || [ \$(stat -c %s '$T/lns.state') -eq 24 ]"
 nsx lns "$B/l2tpxctl" -d "$PIN" session del tunnel 300 session 400
@@ -347,12 +347,12 @@ kill -9 "$LNS_PID"; gone "$LNS_PID"
 kill -9 "$CLI_PID"; gone "$CLI_PID"
 start_lns
 check "peer gone: the tunnel and its calls resumed first" grep -q "1 of 1 tunnels and 2 calls resumed" "$LNS_LOG"
-check "peer gone: the pool holds their addresses" test "$(dstat lnsctl pool_in_use)" -eq 2
+check "peer gone: the pool holds their addresses" test "$(dstat lnsctl pool_used)" -eq 2
 # HELLO 1 s after the resume, 4 retries from 300 ms capped at 1 s.
 peer_gone() { grep -q "peer stopped acknowledging: tunnel down" "$LNS_LOG"; }
 for _ in $(seq 100); do peer_gone && break; sleep 0.1; done
 check "peer gone: HELLO unanswered, tunnel torn down" peer_gone
 check "peer gone: the maps are empty" wait_for bash -c "[ \$(ip netns exec '${P}lns' '$B/l2tpxctl' -j -s /nonexistent -d '$PIN' session show | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') -eq 0 ]"
 check "peer gone: the pool is empty, no tunnel left" \
-	test "$(dstat lnsctl pool_in_use)" -eq 0 -a "$(dstat lnsctl tunnels)" -eq 0
+	test "$(dstat lnsctl pool_used)" -eq 0 -a "$(dstat lnsctl tunnels)" -eq 0
 echo "1..$N"; [ $FAILED = 0 ]

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "log.h"
 #include "util.h"
 
 static char path[64];
@@ -159,6 +160,64 @@ static void test_missing_file(void **state)
 	assert_non_null(strstr(err, "No such file"));
 }
 
+/* metrics_listen, log_level, syslog: the operations keys. */
+static void test_operations_keys(void **state)
+{
+	static const struct {
+		const char *value, *addr;
+		unsigned int port;
+	} good[] = {
+		{ "9469", "127.0.0.1", 9469 },	/* a port alone stays on localhost */
+		{ "192.0.2.1:9100", "192.0.2.1", 9100 },
+		{ "0.0.0.0:9469", "0.0.0.0", 9469 },
+		{ "[2001:db8::1]:9469", "2001:db8::1", 9469 },
+		{ "off", NULL, 0 },
+	};
+	static const char *const bad[] = { "0", "65536", "192.0.2.1", "192.0.2.1:", ":9469",
+					   "[2001:db8::1]", "host.example:9469", "[]:1" };
+	struct l2tpx_addr a;
+	struct conf c;
+	char err[256], text[128];
+
+	assert_int_equal(load("[global]\n", &c, err), 0);
+	assert_int_equal(c.metrics_port, 0);	/* off by default */
+	assert_int_equal(c.log_level, -1);
+	assert_false(c.syslog);
+	assert_true(c.metrics_sessions);
+	assert_int_equal(load("[global]\nmetrics_sessions = no\n", &c, err), 0);
+	assert_false(c.metrics_sessions);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text), "[global]\nmetrics_listen = %s\n", good[i].value);
+		assert_int_equal(load(text, &c, err), 0);
+		assert_int_equal(c.metrics_port, good[i].port);
+		if (good[i].addr) {
+			addr_parse(good[i].addr, &a);
+			assert_memory_equal(&a, &c.metrics_addr, sizeof(a));
+		}
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[global]\nmetrics_listen = %s\n", bad[i]);
+		assert_int_equal(load(text, &c, err), -1);
+		assert_non_null(strstr(err, ":2: metrics_listen: expected PORT"));
+	}
+	assert_int_equal(load("[global]\nlog_level = notice\nsyslog = yes\n", &c, err), 0);
+	assert_int_equal(c.log_level, LOG_NOTICE);
+	assert_true(c.syslog);
+	assert_int_equal(load("[global]\nlog_level = DEBUG\n", &c, err), 0);
+	assert_int_equal(c.log_level, LOG_DEBUG);
+	assert_int_equal(load("[global]\nlog_level = loud\n", &c, err), -1);
+	assert_non_null(strstr(err, ":2: log_level: expected err, warning, notice"));
+	assert_int_equal(load("[peer 192.0.2.9]\nfast_path = no\n[peer 192.0.2.10]\nsecret = x\n",
+			      &c, err), 0);
+	addr_parse("192.0.2.9", &a);
+	assert_false(conf_peer_fast_path(&c, &a));
+	addr_parse("192.0.2.10", &a);
+	assert_true(conf_peer_fast_path(&c, &a));
+	addr_parse("192.0.2.11", &a);
+	assert_true(conf_peer_fast_path(&c, &a));
+	assert_int_equal(load("[peer 192.0.2.9]\nfast_path = maybe\n", &c, err), -1);
+}
+
 /* The least-privilege and echo-limit keys: defaults, values, range. */
 static void test_security_keys(void **state)
 {
@@ -187,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_accel_mode),
 		cmocka_unit_test(test_unknown_key_is_warning),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_operations_keys),
 		cmocka_unit_test(test_security_keys),
 	};
 

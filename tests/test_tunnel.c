@@ -175,6 +175,8 @@ static void test_bad_version(void **state)
 	assert_true(m->result.has_error);
 	assert_int_equal(m->result.error, 0x0100);
 	assert_int_equal(f->l.stats.tunnels_established, 0);
+	/* counted by result code, for the metrics */
+	assert_int_equal(f->l.stats.stopccn_sent[L2TP_STOPCCN_BAD_VERSION], 1);
 }
 
 static void test_hello(void **state)
@@ -482,6 +484,13 @@ static void test_cdn_from_peer(void **state)
 	send_type(f, &p, L2TP_MSG_CDN, sid, 5);
 	assert_int_equal(f->downs, 1);
 	assert_int_equal(f->down_sid, sid);
+	{
+		uint64_t n = 0;
+
+		for (int i = 0; i < L2TP_RESULT_SLOTS; i++)
+			n += f->l.stats.cdn_received[i];
+		assert_int_equal(n, 1);	/* one CDN received, under its result code */
+	}
 	assert_null(l2tp_session_find(&f->l, p.ltid, sid));
 	assert_int_equal(f->l.nsessions, 0);
 	assert_int_equal(t->nsessions, 0);
@@ -543,6 +552,8 @@ static void test_local_cdn(void **state)
 	assert_int_equal(m->result.result, L2TP_CDN_GENERAL_ERROR);
 	assert_true(m->result.has_error);
 	assert_int_equal(m->result.error, L2TP_ERR_VENDOR);
+	assert_int_equal(f->l.stats.cdn_sent[L2TP_CDN_ADMIN], 1);
+	assert_int_equal(f->l.stats.cdn_sent[L2TP_CDN_GENERAL_ERROR], 1);
 	assert_string_equal(l2tp_bytes_str(&m->result.msg, text, sizeof(text)), "ppp failed");
 	assert_int_equal(f->downs, 2);
 
@@ -649,6 +660,7 @@ static void test_ocrq_refused(void **state)
 	assert_int_equal(f->l.nsessions, 0);
 	assert_int_equal(t->state, TUNNEL_ESTABLISHED);
 	assert_int_equal(f->l.stats.sessions_refused, 1);
+	assert_int_equal(f->l.stats.cdn_sent[L2TP_CDN_NO_FACILITIES_PERM], 1);
 }
 
 /* An ICRQ whose Assigned Session ID is 0 (§4.4.3: non-zero) is dropped:

@@ -49,6 +49,37 @@ void conf_defaults(struct conf *c)
 	c->lcp_echo_failure = 4;
 	c->lcp_echo_rate = 10;
 	c->ipv6cp = true;
+	c->log_level = -1;
+	c->metrics_sessions = true;
+}
+
+/* metrics_listen: "PORT" (on 127.0.0.1), "ADDR:PORT" or "[V6ADDR]:PORT". */
+static int parse_listen(const char *v, struct l2tpx_addr *a, uint16_t *port)
+{
+	char host[64];
+	const char *colon = strrchr(v, ':');
+	unsigned long n;
+	size_t hl;
+
+	if (!colon) {
+		if (num_parse(v, 1, 65535, &n))
+			return -1;
+		*port = n;
+		return addr_parse("127.0.0.1", a) < 0 ? -1 : 0;
+	}
+	if (num_parse(colon + 1, 1, 65535, &n))
+		return -1;
+	hl = colon - v;
+	if (hl >= 2 && v[0] == '[' && v[hl - 1] == ']')
+		v++, hl -= 2;
+	if (!hl || hl >= sizeof(host))
+		return -1;
+	memcpy(host, v, hl);
+	host[hl] = '\0';
+	if (addr_parse(host, a) < 0)
+		return -1;
+	*port = n;
+	return 0;
 }
 
 /* inih calls the reader once per line: counting here gives the handler
@@ -249,6 +280,24 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 	BOOL("lns", c->lns)
 	BOOL("hide_avps", c->hide_avps)
 	BOOL("challenge", c->challenge)
+	if (!strcmp(name, "metrics_listen")) {
+		if (!strcasecmp(value, "no") || !strcasecmp(value, "off")) {
+			c->metrics_port = 0;
+			return 1;
+		}
+		if (parse_listen(value, &c->metrics_addr, &c->metrics_port))
+			return fail(p, "%s: expected PORT, ADDR:PORT or [ADDR]:PORT, got \"%s\"", name,
+				    value);
+		return 1;
+	}
+	if (!strcmp(name, "log_level")) {
+		if ((c->log_level = log_level_parse(value)) < 0)
+			return fail(p, "%s: expected err, warning, notice, info or debug, got \"%s\"",
+				    name, value);
+		return 1;
+	}
+	BOOL("syslog", c->syslog)
+	BOOL("metrics_sessions", c->metrics_sessions)
 	if (!p->line)
 		return fail(p, "unknown key \"%s\"%s", name, "");
 	log_warnx("%s:%d: unknown key \"%s\" in [global], ignored", p->path, p->line, name);
@@ -262,6 +311,14 @@ static int peer_key(struct parse_ctx *p, struct conf_peer *pr, const char *name,
 		if (parse_str(value, pr->secret, sizeof(pr->secret)))
 			return fail(p, "%s: too long%s", name, "");
 		pr->has_secret = true;
+		return 1;
+	}
+	if (!strcmp(name, "fast_path")) {
+		bool on;
+
+		if (parse_bool(value, &on))
+			return fail(p, "%s: expected yes or no, got \"%s\"", name, value);
+		pr->no_fast_path = !on;
 		return 1;
 	}
 	log_warnx("%s:%d: unknown key \"%s\" in [peer], ignored", p->path, p->line, name);
@@ -376,6 +433,14 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+bool conf_peer_fast_path(const struct conf *c, const struct l2tpx_addr *a)
+{
+	for (int i = 0; i < c->npeers; i++)
+		if (!memcmp(&c->peers[i].addr, a, sizeof(*a)) && c->peers[i].no_fast_path)
+			return false;
+	return true;
 }
 
 const char *conf_peer_secret(const struct conf *c, const struct l2tpx_addr *a)

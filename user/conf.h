@@ -20,6 +20,7 @@ struct conf_peer {
 	struct l2tpx_addr addr;
 	char secret[CONF_STR];
 	bool has_secret;
+	bool no_fast_path;	/* fast_path = no: this peer's calls stay on the slow path */
 };
 
 /* [lac NAME]: an LNS we dial. */
@@ -104,6 +105,12 @@ struct conf {
 	int npeers;
 	struct conf_lac lacs[CONF_MAX_LACS];
 	int nlacs;
+	/* operations */
+	struct l2tpx_addr metrics_addr;	/* HTTP /metrics listener */
+	uint16_t metrics_port;		/* 0 = off */
+	bool metrics_sessions;		/* per-session series on /metrics */
+	int log_level;			/* LOG_*; -1 = not set (the flags decide) */
+	bool syslog;			/* log to syslog even in the foreground */
 	/* From xl2tpd.conf (conf_xl2tpd.h); empty in a native file. */
 	bool access_control;		/* SCCRQ only from addresses in acl */
 	struct conf_range4 acl[CONF_MAX_ACL];
@@ -125,6 +132,9 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen);
 int conf_set(struct conf *c, const char *name, const char *value, char *err, size_t errlen);
 /* The secret for a peer address: [peer] first, then [global]; NULL if none. */
 const char *conf_peer_secret(const struct conf *c, const struct l2tpx_addr *a);
+/* May this peer's calls enter the data plane?  No for `fast_path = no` in
+ * its [peer] section (L2TP/IPsec peers: XDP and TC would bypass xfrm). */
+bool conf_peer_fast_path(const struct conf *c, const struct l2tpx_addr *a);
 /* The secret for a peer's Host Name (xl2tpd's l2tp-secrets), or NULL. */
 const char *conf_host_secret(const struct conf *c, const char *host);
 /* Whether a tunnel from this address is accepted (access control). */

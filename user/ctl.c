@@ -17,6 +17,7 @@
 #include "check.h"
 #include "ctl.h"
 #include "log.h"
+#include "metrics.h"
 #include "ppp.h"
 #include "state.h"
 #include "util.h"
@@ -41,11 +42,15 @@ void ctl_set_ext(struct ctl *c, const char *word,
 	c->ext_arg = arg;
 }
 
-static json_object *ep_json(const struct udp_ep *ep)
+/* An endpoint as two fields, "peer": address and "peer_port": number, the
+ * same shape as the data plane's sessions (docs/CLI.md). */
+static void ep_json(json_object *o, const char *name, const struct udp_ep *ep)
 {
-	char b[64];
+	char b[INET6_ADDRSTRLEN], port[32];
 
-	return json_object_new_string(udp_ep_str(ep, b, sizeof(b)));
+	json_object_object_add(o, name, json_object_new_string(addr_str(&ep->addr, b, sizeof(b))));
+	snprintf(port, sizeof(port), "%s_port", name);
+	json_object_object_add(o, port, json_object_new_int(ep->port));
 }
 
 static json_object *tunnels_json(struct l2tp *l)
@@ -63,8 +68,8 @@ static json_object *tunnels_json(struct l2tp *l)
 		json_object_object_add(o, "peer_tunnel", json_object_new_int(t->peer_id));
 		json_object_object_add(o, "state", json_object_new_string(tunnel_state_str(t->state)));
 		json_object_object_add(o, "role", json_object_new_string(t->lac ? "lac" : "lns"));
-		json_object_object_add(o, "peer", ep_json(&t->peer));
-		json_object_object_add(o, "local", ep_json(&t->local));
+		ep_json(o, "peer", &t->peer);
+		ep_json(o, "local", &t->local);
 		json_object_object_add(o, "peer_host", json_object_new_string(t->peer_host));
 		json_object_object_add(o, "peer_vendor", json_object_new_string(t->peer_vendor));
 		json_object_object_add(o, "sessions", json_object_new_int(t->nsessions));
@@ -117,7 +122,7 @@ static json_object *sessions_json(struct l2tp *l)
 					       json_object_new_string(session_state_str(s->state)));
 			json_object_object_add(o, "role",
 					       json_object_new_string(s->lac ? "lac" : "lns"));
-			json_object_object_add(o, "peer", ep_json(&t->peer));
+			ep_json(o, "peer", &t->peer);
 			json_object_object_add(o, "call_serial", json_object_new_int64(s->call_serial));
 			json_object_object_add(o, "seq_required",
 					       json_object_new_boolean(s->seq_required));
@@ -131,39 +136,13 @@ static json_object *sessions_json(struct l2tp *l)
 	return a;
 }
 
+/* The control plane's counters: the same table the metrics use. */
 static json_object *stats_json(struct l2tp *l)
 {
-	const struct l2tp_stats *st = &l->stats;
-	json_object *o = json_object_new_object();
+	struct metrics_ctl c;
 
-#define S(f) json_object_object_add(o, #f, json_object_new_int64(st->f))
-	S(rx_control);
-	S(rx_data);
-	S(rx_bad_header);
-	S(rx_unknown_tunnel);
-	S(rx_data_unknown_session);
-	S(rx_parse_errors);
-	S(sccrq_refused_limit);
-	S(sccrq_dropped_pending);
-	S(sccrq_dropped_rate);
-	S(tunnels_created);
-	S(tunnels_established);
-	S(tunnels_failed);
-	S(sessions_created);
-	S(sessions_established);
-	S(sessions_refused);
-#undef S
-	json_object_object_add(o, "tunnels", json_object_new_int(l->ntunnels));
-	json_object_object_add(o, "tunnels_pending", json_object_new_int(l->npending));
-	json_object_object_add(o, "sessions", json_object_new_int(l->nsessions));
-	if (l->sops == &ppp_l2tp_ops) {
-		const struct ppp_ctx *p = l->sops_arg;
-
-		json_object_object_add(o, "lcp_echo_dropped",
-				       json_object_new_int64(p->echo_dropped));
-		json_object_object_add(o, "pool_in_use", json_object_new_int64(p->pool.in_use));
-	}
-	return o;
+	metrics_collect_ctl(&c, l, l->sops == &ppp_l2tp_ops ? l->sops_arg : NULL);
+	return metrics_ctl_to_json(&c);
 }
 
 #define CHECK_LISTED	100	/* problems listed in a reply; all are counted */

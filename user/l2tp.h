@@ -19,6 +19,7 @@
 #define L2TP_RATE_SLOTS		1024
 #define L2TP_PEER_BUCKETS	4096
 #define L2TP_HOST_MAX		64
+#define L2TP_RESULT_SLOTS	16	/* == METRICS_RESULT_SLOTS */
 #define L2TP_CALL_SETUP_MS	60000	/* ICRQ to ICCN, either role */
 
 enum tunnel_state {
@@ -114,7 +115,16 @@ struct l2tp_stats {
 	uint64_t sccrq_refused_limit, sccrq_dropped_pending, sccrq_dropped_rate;
 	uint64_t tunnels_created, tunnels_established, tunnels_failed;
 	uint64_t sessions_created, sessions_established, sessions_refused;
+	uint64_t retransmits_closed;	/* of tunnels already freed */
+	/* StopCCN and CDN by result code (codes >= L2TP_RESULT_SLOTS - 1 share the last). */
+	uint64_t stopccn_sent[L2TP_RESULT_SLOTS], stopccn_received[L2TP_RESULT_SLOTS];
+	uint64_t cdn_sent[L2TP_RESULT_SLOTS], cdn_received[L2TP_RESULT_SLOTS];
 };
+
+static inline void l2tp_count_result(uint64_t *slots, uint16_t result)
+{
+	slots[result < L2TP_RESULT_SLOTS ? result : L2TP_RESULT_SLOTS - 1]++;
+}
 
 struct l2tp {
 	struct ev_loop *loop;

@@ -167,7 +167,7 @@ static void established(struct l2tp_session *s)
 	set_state(s, SESSION_ESTABLISHED);
 	ev_timer_disarm(s->t->l->loop, &s->setup_timer);
 	s->t->l->stats.sessions_established++;
-	slog(LOG_INFO, s, "call established%s", s->seq_required ? " (sequencing required)" : "");
+	slog(LOG_NOTICE, s, "call established%s", s->seq_required ? " (sequencing required)" : "");
 	if (s->t->l->sops && s->t->l->sops->up)
 		s->t->l->sops->up(s, s->t->l->sops_arg);
 }
@@ -183,11 +183,12 @@ static void send_cdn(struct l2tp_tunnel *t, uint16_t our_id, uint16_t peer_id, u
 	tunnel_put_hidden_or_plain(t, &b, L2TP_AVP_ASSIGNED_SESSION_ID,
 				   (uint8_t[]){ our_id >> 8, our_id & 0xff }, 2);
 	tunnel_send(t, &b, peer_id);
+	l2tp_count_result(t->l->stats.cdn_sent, result);
 }
 
 void l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error, const char *msg)
 {
-	slog(LOG_INFO, s, "clearing: CDN result %u (%s)%s%s", result,
+	slog(LOG_NOTICE, s, "clearing: CDN result %u (%s)%s%s", result,
 	     l2tp_result_str(L2TP_MSG_CDN, result), msg ? ": " : "", msg ? msg : "");
 	/* Before the peer knows our session (LAC, no ICRQ sent yet) there is
 	 * nobody to tell. */
@@ -349,8 +350,9 @@ static void session_recv_cdn(struct l2tp_session *s, const struct l2tp_msg *m)
 
 	if (m->result.msg.len)
 		l2tp_bytes_str(&m->result.msg, text, sizeof(text));
-	slog(LOG_INFO, s, "peer cleared the call: CDN result %u (%s)%s%s", m->result.result,
+	slog(LOG_NOTICE, s, "peer cleared the call: CDN result %u (%s)%s%s", m->result.result,
 	     l2tp_result_str(L2TP_MSG_CDN, m->result.result), text[0] ? ": " : "", text);
+	l2tp_count_result(s->t->l->stats.cdn_received, m->result.result);
 	session_destroy(s, true);
 }
 

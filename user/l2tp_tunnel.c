@@ -254,6 +254,7 @@ static void tunnel_free(struct l2tp_tunnel *t, bool notify)
 		l->npending--;
 	if (t->state == TUNNEL_WAIT_CTL_REPLY)
 		l->ndialling--;
+	l->stats.retransmits_closed += t->rdt.n_retransmitted;
 	l2tp_rdt_fini(&t->rdt);
 	ev_timer_disarm(l->loop, &t->hello_timer);
 	ev_timer_disarm(l->loop, &t->hold_timer);
@@ -422,13 +423,14 @@ static void send_stopccn(struct l2tp_tunnel *t, uint16_t result, uint16_t error,
 	l2tp_avp_put_u16(&b, L2TP_AVP_ASSIGNED_TUNNEL_ID, true, t->id);
 	l2tp_avp_put_result(&b, result, error || msg, error, msg);
 	tunnel_send(t, &b, 0);
+	l2tp_count_result(t->l->stats.stopccn_sent, result);
 }
 
 void l2tp_tunnel_close(struct l2tp_tunnel *t, uint16_t result, uint16_t error, const char *msg)
 {
 	if (t->state == TUNNEL_CLOSING)
 		return;
-	tlog(LOG_INFO, t, "clearing: StopCCN result %u (%s)%s%s", result,
+	tlog(LOG_NOTICE, t, "clearing: StopCCN result %u (%s)%s%s", result,
 	     l2tp_result_str(L2TP_MSG_STOPCCN, result), msg ? ": " : "", msg ? msg : "");
 	send_stopccn(t, result, error, msg);
 	enter_closing(t);
@@ -490,7 +492,7 @@ static void tunnel_established(struct l2tp_tunnel *t)
 		t->l->lac_redials[t->lac_index] = 0;
 	if (t->l->conf->hello_interval)
 		ev_timer_arm(t->l->loop, &t->hello_timer, t->l->conf->hello_interval * 1000ULL);
-	tlog(LOG_INFO, t, "established (peer host \"%s\", vendor \"%s\")", t->peer_host,
+	tlog(LOG_NOTICE, t, "established (peer host \"%s\", vendor \"%s\")", t->peer_host,
 	     t->peer_vendor);
 	session_tunnel_up(t);
 }
@@ -582,11 +584,12 @@ static void tunnel_recv_stopccn(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 
 	if (m->result.msg.len)
 		l2tp_bytes_str(&m->result.msg, text, sizeof(text));
-	tlog(LOG_INFO, t, "peer cleared the tunnel: StopCCN result %u (%s)%s%s%s%s", m->result.result,
+	tlog(LOG_NOTICE, t, "peer cleared the tunnel: StopCCN result %u (%s)%s%s%s%s", m->result.result,
 	     l2tp_result_str(L2TP_MSG_STOPCCN, m->result.result),
 	     m->result.has_error ? ", error " : "",
 	     m->result.has_error ? l2tp_error_code_str(m->result.error) : "", text[0] ? ": " : "",
 	     text);
+	l2tp_count_result(t->l->stats.stopccn_received, m->result.result);
 	/* Acknowledge now: the peer is waiting for it to finish. */
 	l2tp_rdt_ack_now(&t->rdt);
 	enter_closing(t);
@@ -678,6 +681,7 @@ static void parse_failed(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 						 l2tp_alloc_session_id(t->l, t->id));
 				tunnel_send(t, &b, m->assigned_session_id);
 				t->l->stats.sessions_refused++;
+				l2tp_count_result(t->l->stats.cdn_sent, ce.result);
 			}
 			return;
 		}
@@ -700,6 +704,7 @@ static void parse_failed(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 					 l2tp_alloc_session_id(t->l, t->id));
 			tunnel_send(t, &b, m->assigned_session_id);
 			t->l->stats.sessions_refused++;
+			l2tp_count_result(t->l->stats.cdn_sent, e->result);
 		}
 		return;
 	}
@@ -768,6 +773,7 @@ static void stopccn_oneshot(struct l2tp *l, int fd, const struct udp_ep *local,
 	n = l2tp_msg_finish(&b, peer_tid, 0, 0, peer_ns + 1);
 	if (n > 0)
 		l->xmit(l, fd, buf, n, local, peer);
+	l2tp_count_result(l->stats.stopccn_sent, result);
 }
 
 /* LNS tunnels by (peer endpoint, the peer's tunnel id): retransmitted

@@ -14,6 +14,7 @@
 #include "dp.h"
 #include "log.h"
 #include "state.h"
+#include "metrics.h"
 #include "util.h"
 
 #define MAX_PREFIXES	64
@@ -44,6 +45,7 @@ static void usage(FILE *f)
 		"  session del tunnel T session S   (the daemon's call, else a static one)\n"
 		"  session show                     (daemon calls and data-plane sessions)\n"
 		"  stats\n"
+		"  metrics [no-sessions]            (Prometheus text: data plane and daemon)\n"
 		"  unload\n"
 		"see docs/CLI.md\n");
 }
@@ -278,6 +280,22 @@ static int64_t jint(json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : 0;
 }
 
+/* "peer" and "peer_port" (or "local"...) of a JSON object as address:port,
+ * IPv6 in brackets; the address alone when there is no port. */
+static const char *jep(json_object *o, const char *name, char *buf, size_t len)
+{
+	struct udp_ep ep = { 0 };
+	char port[32];
+
+	snprintf(port, sizeof(port), "%s_port", name);
+	ep.port = jint(o, port);
+	if (addr_parse(jstr(o, name), &ep.addr) < 0 || !ep.port) {
+		snprintf(buf, len, "%s", jstr(o, name));
+		return buf;
+	}
+	return udp_ep_str(&ep, buf, len);
+}
+
 static int cmd_tunnel(int argc, char **argv)
 {
 	char req[256];
@@ -294,12 +312,13 @@ static int cmd_tunnel(int argc, char **argv)
 		} else {
 			for (i = 0; i < json_object_array_length(a); i++) {
 				json_object *t = json_object_array_get_idx(a, i);
+				char pe[64], le[64];
 
 				printf("tunnel %lld/%lld %s %s peer %s (\"%s\", %s) local %s, %lld sessions\n",
 				       (long long)jint(t, "tunnel"), (long long)jint(t, "peer_tunnel"),
-				       jstr(t, "role"), jstr(t, "state"), jstr(t, "peer"),
-				       jstr(t, "peer_host"), jstr(t, "peer_vendor"), jstr(t, "local"),
-				       (long long)jint(t, "sessions"));
+				       jstr(t, "role"), jstr(t, "state"), jep(t, "peer", pe, sizeof(pe)),
+				       jstr(t, "peer_host"), jstr(t, "peer_vendor"),
+				       jep(t, "local", le, sizeof(le)), (long long)jint(t, "sessions"));
 			}
 		}
 		json_object_put(o);
@@ -342,8 +361,18 @@ static int cmd_daemon_stats(void)
 	if (json_out) {
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	} else {
-		json_object_object_foreach(o, k, v)
-			printf("%-26s %lld\n", k, (long long)json_object_get_int64(v));
+		json_object_object_foreach(o, k, v) {
+			if (!json_object_is_type(v, json_type_object)) {
+				printf("%-26s %lld\n", k, (long long)json_object_get_int64(v));
+				continue;
+			}
+			/* results: {stopccn_sent: {code: n}, ...} */
+			json_object_object_foreach(v, kind, codes) {
+				json_object_object_foreach(codes, code, n)
+					printf("%s result %-12s %lld\n", kind, code,
+					       (long long)json_object_get_int64(n));
+			}
+		}
 	}
 	json_object_put(o);
 	return 0;
@@ -505,6 +534,8 @@ static int cmd_session_show(int argc, char **argv)
 	json_object *out = json_object_new_array();
 	json_object *dpa = json_object_new_array();
 	json_object *d = daemon_req("session show", true), *calls = NULL, *calls_addrs;
+	static const char *const keys[] = { "rx_packets", "rx_bytes", "tx_packets",
+					    "tx_bytes", "rx_drops", "tx_punts" };
 	struct dp *dp = NULL;
 	int saved = json_out, err = 0;
 	size_t i;
@@ -525,8 +556,6 @@ static int cmd_session_show(int argc, char **argv)
 		for (i = 0; i < json_object_array_length(calls); i++) {
 			json_object *c = json_object_get(json_object_array_get_idx(calls, i));
 			json_object *f = dp_find(dpa, jint(c, "tunnel"), jint(c, "session"));
-			static const char *const keys[] = { "rx_packets", "rx_bytes", "tx_packets",
-							    "tx_bytes", "rx_drops", "tx_punts" };
 
 			json_object_object_add(c, "origin", json_object_new_string("l2tpxd"));
 			for (size_t k = 0; f && k < sizeof(keys) / sizeof(keys[0]); k++) {
@@ -544,6 +573,14 @@ static int cmd_session_show(int argc, char **argv)
 		if (calls && dp_find(calls, jint(o, "tunnel"), jint(o, "session")))
 			continue;
 		json_object_object_add(o, "origin", json_object_new_string("static"));
+		/* fast_* on every session that has them, whatever its origin;
+		 * rx_* / tx_* stay on static ones (older scripts read them). */
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "fast_%s", keys[k]);
+			json_object_object_add(o, name, json_object_new_int64(jint(o, keys[k])));
+		}
 		json_object_array_add(out, json_object_get(o));
 	}
 	if (json_out) {
@@ -551,12 +588,13 @@ static int cmd_session_show(int argc, char **argv)
 	} else {
 		for (i = 0; i < json_object_array_length(out); i++) {
 			json_object *c = json_object_array_get_idx(out, i);
+			char pe[64];
 
 			if (!strcmp(jstr(c, "origin"), "static")) {
 				printf("static tunnel %lld session %lld -> peer %s tunnel %lld session %lld: "
 				       "rx %lld pkts, tx %lld pkts, %lld drops, %lld punted\n",
 				       (long long)jint(c, "tunnel"), (long long)jint(c, "session"),
-				       jstr(c, "peer"), (long long)jint(c, "peer_tunnel"),
+				       jep(c, "peer", pe, sizeof(pe)), (long long)jint(c, "peer_tunnel"),
 				       (long long)jint(c, "peer_session"), (long long)jint(c, "rx_packets"),
 				       (long long)jint(c, "tx_packets"), (long long)jint(c, "rx_drops"),
 				       (long long)jint(c, "tx_punts"));
@@ -571,7 +609,7 @@ static int cmd_session_show(int argc, char **argv)
 			}
 			printf("call tunnel %lld session %lld -> peer %s tunnel %lld session %lld: %s %s",
 			       (long long)jint(c, "tunnel"), (long long)jint(c, "session"),
-			       jstr(c, "peer"), (long long)jint(c, "peer_tunnel"),
+			       jep(c, "peer", pe, sizeof(pe)), (long long)jint(c, "peer_tunnel"),
 			       (long long)jint(c, "peer_session"), jstr(c, "role"), jstr(c, "state"));
 			if (*jstr(c, "user") || *jstr(c, "lcp"))
 				printf(", user \"%s\" ppp %s (lcp %s, ipcp %s, ipv6cp %s) %s%s",
@@ -629,6 +667,81 @@ static int cmd_stats(void)
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
 	return 0;
+}
+
+/* The daemon's counters, tunnels and calls from its control socket, the
+ * data plane's from the pinned maps; either may be missing. */
+static int cmd_metrics(bool no_sessions)
+{
+	struct l2tpx_counter reasons[L2TPX_R_MAX];
+	struct metrics_input in = { .no_sessions = no_sessions };
+	struct mbuf out = { 0 };
+	struct metrics_ctl ctl;
+	json_object *st = daemon_req("stats", true), *o, *a;
+	struct dp *dp = NULL;
+	int err = 0;
+	size_t i;
+
+	if (st) {
+		metrics_ctl_from_json(st, &ctl);
+		in.ctl = &ctl;
+		json_object_put(st);
+	}
+	o = in.ctl ? daemon_req("tunnel show", true) : NULL;
+	if (o && json_object_object_get_ex(o, "tunnels", &a)) {
+		in.tunnels = calloc(json_object_array_length(a) + 1, sizeof(*in.tunnels));
+		for (i = 0; in.tunnels && i < json_object_array_length(a); i++) {
+			json_object *t = json_object_array_get_idx(a, i);
+			struct metrics_tunnel *mt = &in.tunnels[in.ntunnels++];
+
+			mt->tunnel_id = jint(t, "tunnel");
+			jep(t, "peer", mt->peer, sizeof(mt->peer));
+			mt->sessions = jint(t, "sessions");
+			mt->retransmissions = jint(t, "retransmissions");
+			mt->duplicates = jint(t, "duplicates");
+		}
+	}
+	if (o)
+		json_object_put(o);
+	o = in.ctl ? daemon_req("session show", true) : NULL;
+	if (o && json_object_object_get_ex(o, "sessions", &a)) {
+		for (i = 0; i < json_object_array_length(a); i++) {
+			json_object *s = json_object_array_get_idx(a, i);
+			struct metrics_session *ms = metrics_session_add(&in);
+
+			if (!ms)
+				break;
+			ms->tunnel_id = jint(s, "tunnel");
+			ms->session_id = jint(s, "session");
+			jep(s, "peer", ms->peer, sizeof(ms->peer));
+			snprintf(ms->user, sizeof(ms->user), "%s", jstr(s, "user"));
+			ms->daemon = true;
+			ms->slow_rx_packets = jint(s, "slow_rx_packets");
+			ms->slow_tx_packets = jint(s, "slow_tx_packets");
+		}
+	}
+	if (o)
+		json_object_put(o);
+	if (dp_pinned(&opts) && !dp_open(&dp, &opts, false)) {
+		err = metrics_collect_dp(&in, reasons, dp);
+		dp_close(dp);
+		if (err)
+			fprintf(stderr, "l2tpxctl: reading the data plane's counters: %s\n",
+				strerror(-err));
+	}
+	if (!in.ctl && !in.reasons) {
+		fprintf(stderr, "l2tpxctl: neither l2tpxd (%s) nor a pinned data plane (%s) found\n",
+			ctl_path, opts.pin_dir ? opts.pin_dir : L2TPX_PIN_DIR);
+		metrics_input_free(&in);
+		return 1;
+	}
+	if (!err)
+		err = metrics_format(&in, &out);
+	if (!err && fwrite(out.p, 1, out.len, stdout) != out.len)
+		err = -EIO;
+	mbuf_free(&out);
+	metrics_input_free(&in);
+	return err ? 1 : 0;
 }
 
 /* Accelerator mode: every kernel session, its path and the reason, and
@@ -782,6 +895,10 @@ int main(int argc, char **argv)
 		return cmd_stats();
 	if (!strcmp(cmd, "tunnel"))
 		return cmd_tunnel(argc - 1, argv + 1);
+	if (!strcmp(cmd, "metrics") && argc == 1)
+		return cmd_metrics(false);
+	if (!strcmp(cmd, "metrics") && argc == 2 && !strcmp(argv[1], "no-sessions"))
+		return cmd_metrics(true);
 	if (!strcmp(cmd, "check") && argc == 1)
 		return cmd_check();
 	if (!strcmp(cmd, "unload"))

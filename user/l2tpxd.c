@@ -20,6 +20,7 @@
 #include "event.h"
 #include "l2tp.h"
 #include "log.h"
+#include "metrics_http.h"
 #include "ppp.h"
 #include "priv.h"
 #include "secrets.h"
@@ -30,8 +31,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: l2tpxd [-c FILE] [-x FILE] [-o KEY=VALUE]... [-n] [-d] [-v] [-p PINDIR]\n"
-		   "              [-s STATEFILE] [--fresh] [-A]\n"
+	fprintf(f, "usage: l2tpxd [-c FILE] [-x FILE] [-o KEY=VALUE]... [-n] [-d] [-S] [-v] [-l LEVEL]\n"
+		   "              [-p PINDIR] [-s STATEFILE] [--fresh] [-A]\n"
 		   "  -c  configuration file (default " DEFAULT_CONF ")\n"
 		   "  -x, --xl2tpd-conf FILE\n"
 		   "      an xl2tpd.conf (with its pppoptfile and auth file), read after -c;\n"
@@ -41,14 +42,17 @@ static void usage(FILE *f)
 		   "      a [global] key of l2tpxd.conf, after the files (e.g. -o uplink=eth0)\n"
 		   "  -n  check the configuration and exit\n"
 		   "  -d  stay in the foreground, log to stderr\n"
-		   "  -v  debug logging\n"
+		   "  -S  log to syslog (LOG_DAEMON) also in the foreground\n"
+		   "  -v  debug logging (same as -l debug)\n"
+		   "  -l  log level: err, warning, notice, info (default) or debug\n"
 		   "  -p  pin directory of the data plane (default " L2TPX_PIN_DIR ")\n"
 		   "  -s  state file for hitless restarts (default: state_file in the\n"
 		   "      configuration; none = no hitless restart, SIGTERM clears)\n"
 		   "  --fresh  start with a clean slate: remove the state file and the\n"
 		   "      daemon's sessions from the maps (static sessions stay)\n"
 		   "  -A, --accel  accelerator mode (mode = accel): fast-path the kernel's\n"
-		   "      L2TP sessions of xl2tpd + pppd, negotiate nothing (docs/ACCEL.md)\n");
+		   "      L2TP sessions of xl2tpd + pppd, negotiate nothing (docs/ACCEL.md)\n"
+		   "see l2tpxd(8)\n");
 }
 
 /* -c, -x and -o in that order into c; 0 or -1 with the message in err. */
@@ -84,6 +88,7 @@ struct daemon {
 	struct l2tp l2tp;
 	struct conf conf;
 	struct ctl *ctl;
+	struct metrics_http *http;
 	struct dp *dp;
 	struct ppp_ctx ppp;
 	struct secrets *secrets;
@@ -201,6 +206,13 @@ static void on_signal(struct ev_loop *loop, int fd, uint32_t events, void *arg)
 			l2tp_tunnel_close(d->l2tp.tunnels[i], L2TP_STOPCCN_SHUTTING_DOWN, 0, NULL);
 }
 
+static int render_metrics(struct mbuf *out, void *arg)
+{
+	struct daemon *d = arg;
+
+	return metrics_render_daemon(out, &d->l2tp, &d->ppp, d->dp);
+}
+
 static struct json_object *accel_ctl(void *arg, int argc, char **argv)
 {
 	struct daemon *d = arg;
@@ -292,12 +304,12 @@ int main(int argc, char **argv)
 	};
 	const char *conf_path = NULL, *xl_path = NULL, *pin_dir = NULL, *state_path = NULL;
 	struct daemon d = { 0 };
-	int c, fg = 0, check = 0, level = LOG_INFO, err, nsets = 0, accel = 0, fresh = 0;
+	int c, fg = 0, check = 0, level = -1, use_syslog = 0, err, nsets = 0, accel = 0, fresh = 0;
 	char errbuf[512], **sets = calloc(argc, sizeof(char *));
 
 	if (!sets)
 		return 1;
-	while ((c = getopt_long(argc, argv, "c:x:o:ndvp:s:hA", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:x:o:ndSvl:p:s:hA", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'A':
 			accel = 1;
@@ -323,8 +335,19 @@ int main(int argc, char **argv)
 		case 'd':
 			fg = 1;
 			break;
+		case 'S':
+			use_syslog = 1;
+			break;
 		case 'v':
 			level = LOG_DEBUG;
+			break;
+		case 'l':
+			level = log_level_parse(optarg);
+			if (level < 0) {
+				fprintf(stderr, "l2tpxd: -l %s: expected err, warning, notice, info "
+						"or debug\n", optarg);
+				return 1;
+			}
 			break;
 		case 'p':
 			pin_dir = optarg;
@@ -337,7 +360,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	log_init("l2tpxd", fg || check, level);
+	/* stderr until the configuration is read and, without -d, until the
+	 * daemon has detached: startup errors reach whoever started it. */
+	log_init("l2tpxd", 1, level >= 0 ? level : LOG_INFO);
 
 	if (!conf_path && !xl_path) {
 		if (!access(DEFAULT_CONF, F_OK)) {
@@ -361,6 +386,11 @@ int main(int argc, char **argv)
 		       conf_path && xl_path ? " + " : "", xl_path ? xl_path : conf_path ? "" : "(defaults)");
 		return 0;
 	}
+	/* The flags win over the file. */
+	if (level < 0 && d.conf.log_level >= 0)
+		log_set_level(d.conf.log_level);
+	if (use_syslog || d.conf.syslog)
+		log_use_syslog();
 
 	d.loop = ev_loop_new();
 	if (!d.loop)
@@ -382,6 +412,17 @@ int main(int argc, char **argv)
 		fatalx("control socket %s unavailable", d.conf.ctl_socket);
 	if (ctl_set_group(d.ctl, d.conf.ctl_group))
 		fatalx("control socket %s: cannot set its access (ctl_group)", d.conf.ctl_socket);
+	if (d.conf.metrics_port) {
+		char ep[64];
+		struct udp_ep me = { .addr = d.conf.metrics_addr, .port = d.conf.metrics_port };
+
+		d.http = metrics_http_open(d.loop, &d.conf.metrics_addr, d.conf.metrics_port,
+					   render_metrics, &d);
+		if (!d.http)
+			fatalx("metrics_listen %s unavailable: free the port or change "
+			       "metrics_listen", udp_ep_str(&me, ep, sizeof(ep)));
+		log_info("metrics on http://%s/metrics", udp_ep_str(&me, ep, sizeof(ep)));
+	}
 
 	if (signals_setup(&d))
 		fatal("signalfd");
@@ -416,6 +457,12 @@ int main(int argc, char **argv)
 		if (d.conf.lacs[i].autodial && !resumed)
 			l2tp_dial(&d.l2tp, &ep, i);
 	}
+	if (!fg) {
+		/* Detach; from here on the log goes to syslog. */
+		if (daemon(0, 0))
+			fatal("daemon");
+		log_use_syslog();
+	}
 	log_info("l2tpxd: listening on port %u, control socket %s", d.conf.port, d.conf.ctl_socket);
 	/* The state file follows every loop round that changed something:
 	 * many changes in one round are one write. */
@@ -442,6 +489,7 @@ int main(int argc, char **argv)
 	}
 	ctl_close(d.ctl);
 	/* Without telling the upper layer: nothing leaves the maps. */
+	metrics_http_close(d.http);
 	l2tp_fini(&d.l2tp);
 	ppp_ctx_fini(&d.ppp);
 	secrets_free(d.secrets);

@@ -29,9 +29,14 @@
 #define IPCP_DNS2	131
 #define IPV6CP_IFID	1
 
+/* Tunnel/session ids, the peer's address:port and the user on every line. */
 #define plog(pri, ps, fmt, ...)                                                         \
-	log_msg(pri, "ppp %u/%u%s%s: " fmt, (ps)->ls->t->id, (ps)->ls->id,              \
-		(ps)->user[0] ? " user " : "", (ps)->user, ##__VA_ARGS__)
+	do {                                                                            \
+		char _ep[64];                                                           \
+		log_msg(pri, "ppp %u/%u %s%s%s: " fmt, (ps)->ls->t->id, (ps)->ls->id,   \
+			udp_ep_str(&(ps)->ls->t->peer, _ep, sizeof(_ep)),               \
+			(ps)->user[0] ? " user " : "", (ps)->user, ##__VA_ARGS__);      \
+	} while (0)
 
 static const char *const phase_names[] = { "establish", "authenticate", "network", "terminate" };
 
@@ -463,11 +468,13 @@ static void lcp_up(struct ppp_fsm *f)
 		return;
 	}
 	if (ps->proxy_auth > 0) {
-		plog(LOG_INFO, ps, "authenticated by the LAC's proxied exchange");
+		ps->ctx->auth_ok++;
+		plog(LOG_NOTICE, ps, "authenticated by the LAC's proxied exchange");
 		start_ncps(ps);
 		return;
 	}
 	if (ps->proxy_auth < 0) {
+		ps->ctx->auth_failures++;
 		plog(LOG_WARNING, ps, "proxied authentication failed");
 		ppp_fsm_close(f);
 		return;
@@ -613,12 +620,16 @@ static void auth_done(struct ppp_auth *a, bool ok, const char *user)
 
 	if (user && !ps->client)
 		snprintf(ps->user, sizeof(ps->user), "%s", user);
+	if (!ps->client && ok)
+		ps->ctx->auth_ok++;
+	else if (!ps->client)
+		ps->ctx->auth_failures++;
 	if (!ok) {
 		plog(LOG_WARNING, ps, "authentication failed");
 		ppp_fsm_close(&ps->lcp);
 		return;
 	}
-	plog(LOG_INFO, ps, "authenticated");
+	plog(LOG_NOTICE, ps, "authenticated");
 	if (ps->phase == PHASE_AUTHENTICATE)
 		start_ncps(ps);
 }
@@ -775,7 +786,7 @@ static void ipcp_up(struct ppp_fsm *f)
 	struct ppp_session *ps = f->arg;
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 
-	plog(LOG_INFO, ps, "IPCP up: local %s, peer %s", inet_ntop(AF_INET, &ps->our_ip, a, sizeof(a)),
+	plog(LOG_NOTICE, ps, "IPCP up: local %s, peer %s", inet_ntop(AF_INET, &ps->our_ip, a, sizeof(a)),
 	     inet_ntop(AF_INET, &ps->peer_ip, b, sizeof(b)));
 	if (ps->client && ps->dns[0] && ps->dns[0] != 0xffffffff)
 		plog(LOG_INFO, ps, "DNS from the LNS: %s%s%s",
@@ -1046,7 +1057,7 @@ static int handoff(struct ppp_session *ps)
 		pfx.len = 0;
 		memset(pfx.addr, 0, 4);
 	}
-	if (!c->dp) {
+	if (!c->dp || !conf_peer_fast_path(c->conf, &t->peer.addr)) {
 		ps->v4_up |= v4;
 		return 0;	/* slow path only */
 	}
@@ -1141,7 +1152,7 @@ static int prefix6_install(struct ppp_session *ps)
 			}
 		}
 	}
-	plog(LOG_INFO, ps, "IPv6 prefix %s/64", inet_ntop(AF_INET6, ps->prefix6, a, sizeof(a)));
+	plog(LOG_NOTICE, ps, "IPv6 prefix %s/64", inet_ntop(AF_INET6, ps->prefix6, a, sizeof(a)));
 	return 0;
 }
 
@@ -1425,6 +1436,8 @@ static void ppp_l2tp_down(struct l2tp_session *ls, void *arg)
 
 	if (!ps)
 		return;
+	plog(LOG_NOTICE, ps, "session down (slow path rx %llu tx %llu frames)",
+	     (unsigned long long)ls->rx_data, (unsigned long long)ls->tx_data);
 	/* Out of the data plane at once, the address back to the pool. */
 	handoff_remove(ps);
 	if (ps->ip_from_pool)

@@ -89,6 +89,7 @@ struct ppp_ctx {
 	uint32_t pfx6_count, pfx6_next;
 	unsigned int nsessions;
 	uint64_t handoffs, handoff_failures;
+	uint64_t auth_ok, auth_failures;	/* peers we authenticated (LNS) */
 	uint64_t echo_dropped;		/* Echo-Requests over lcp_echo_rate, all sessions */
 };
 
