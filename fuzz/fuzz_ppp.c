@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/* libFuzzer target: PPP frames on an L2TP call (user/ppp.c, ppp_fsm.c,
+ * ppp_auth.c: LCP, PAP, CHAP-MD5, MS-CHAPv2, IPCP, IPv6CP, the slow data
+ * path), LNS or client side, from several starting states, through
+ * l2tp_input() with the fake peer of tests/l2tp_peer.h.
+ * Input: a config octet (fuzz_world.h fw_init: HELLO, IPv6CP, auth method
+ * in bits 2-3, proxy LCP, LCP echo, an IPv6 pool), a state octet (bit 0:
+ * client side, l2tpx dialled; bit 1: LCP opened first with a plain
+ * request), then records, each an op octet:
+ *   1ttttttt       the clock moves t * 100 ms (restart, echo, CHAP timers);
+ *   01xxxxxx       a control message, in sequence on the tunnel: 16-bit
+ *                  length, octets (the header is fixed up);
+ *   00 a c pppp    a PPP frame: 16-bit length (mod 1401) and octets
+ *                  after the protocol; pppp picks the protocol (LCP, PAP,
+ *                  CHAP, IPCP, IPv6CP, IPv4, IPv6, CCP, ..., 15 = the next
+ *                  16 bits), c = protocol field compressed to one octet
+ *                  where it fits, a = no FF 03.  pppp = 14 answers the last
+ *                  CHAP Challenge right, as alice (no length follows). */
+#include <nettle/md5.h>
+
+#include "fuzz_world.h"
+
+static const uint16_t protos[16] = {
+	PPP_LCP, PPP_PAP, PPP_CHAP, PPP_IPCP, PPP_IPV6CP, PPP_IP, PPP_IPV6, 0x80fd,
+	0xc025, 0x8023, 0x0031, 0x00fd, 0x002d, 0x8207, 0, 0,
+};
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	fz_quiet_logs();
+	return 0;
+}
+
+static void send_ppp(struct fw *w, uint16_t proto, bool no_acfc, bool pfc, const uint8_t *p,
+		     size_t len)
+{
+	uint8_t b[2100];
+	size_t o = 6;
+
+	b[0] = 0x00;
+	b[1] = 0x02;
+	b[2] = w->p.ltid >> 8;
+	b[3] = w->p.ltid & 0xff;
+	b[4] = w->sid >> 8;
+	b[5] = w->sid & 0xff;
+	if (!no_acfc) {
+		b[o++] = 0xff;
+		b[o++] = 0x03;
+	}
+	if (pfc && proto < 0x100 && (proto & 1)) {
+		b[o++] = proto;
+	} else {
+		b[o++] = proto >> 8;
+		b[o++] = proto & 0xff;
+	}
+	memcpy(b + o, p, len);
+	l2tp_input(&w->f->l, w->f->fd, b, o + len, &w->p.ep, &w->f->local);
+}
+
+/* CHAP-MD5 Response to the last Challenge: MD5(id ‖ secret ‖ challenge). */
+static void chap_answer(struct fw *w)
+{
+	uint8_t r[4 + 1 + 16 + 5] = { 2, w->chal_id, 0, sizeof(r), 16 };
+	struct md5_ctx md5;
+
+	md5_init(&md5);
+	md5_update(&md5, 1, &w->chal_id);
+	md5_update(&md5, 10, (const uint8_t *)"wonderland");
+	md5_update(&md5, w->chal_len, w->chal);
+	md5_digest(&md5, 16, r + 5);
+	memcpy(r + 21, "alice", 5);
+	send_ppp(w, PPP_CHAP, false, false, r, sizeof(r));
+}
+
+/* LCP opened with a plain exchange: l2tpx's last Configure-Request acked,
+ * the peer's (MRU 1400, a magic number) acked by l2tpx. */
+static void lcp_open(struct fw *w)
+{
+	static const uint8_t req[] = { 1, 0x40, 0, 14, 1, 4, 0x05, 0x78, 5, 6, 1, 2, 3, 4 };
+	uint8_t ack[256];
+
+	for (int i = 0; i < w->f->nwire; i++) {
+		const struct sent *s = &w->f->wire[i];
+
+		if (!(s->buf[0] & 0x80) && s->len > 14 && s->len - 10 < sizeof(ack) &&
+		    (s->buf[8] << 8 | s->buf[9]) == PPP_LCP && s->buf[10] == 1) {
+			memcpy(ack, s->buf + 10, s->len - 10);
+			ack[0] = 2;
+			send_ppp(w, PPP_LCP, false, false, ack, s->len - 10);
+		}
+	}
+	send_ppp(w, PPP_LCP, false, false, req, sizeof(req));
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fz z = { data, size };
+	uint8_t cf = fz_u8(&z), st = fz_u8(&z);
+	struct fw *w = calloc(1, sizeof(*w));
+	unsigned int n = 0;
+
+	fw_init(w, true, cf);
+	fw_prelude(w, st & 1 ? 3 : 2);
+	if (st & 2) {
+		/* fw_prelude drained l2tpx's first Configure-Request: ask it
+		 * again with a restart. */
+		advance(w->f, 3000);
+		lcp_open(w);
+	}
+	fw_drain(w);
+	while (z.n && n++ < 64 && w->s) {
+		uint8_t op = fz_u8(&z);
+		size_t len;
+		const uint8_t *b;
+
+		if (op & 0x80) {
+			advance(w->f, (op & 0x7f) * 100);
+		} else if (op & 0x40) {
+			b = fz_take(&z, fz_u16(&z) & 0x7ff, &len);
+			fw_send_ctrl(w, b, len, true, &w->p.ep);
+		} else if ((op & 0x0f) == 14) {
+			chap_answer(w);
+		} else {
+			uint16_t proto = (op & 0x0f) == 15 ? fz_u16(&z) : protos[op & 0x0f];
+
+			/* at most 1400: the fake xmit takes up to 1500 */
+			b = fz_take(&z, fz_u16(&z) % 1401, &len);
+			send_ppp(w, proto, op & 0x20, op & 0x10, b, len);
+		}
+		fw_drain(w);
+		/* the call may be gone: stop feeding a freed session */
+		if (!l2tp_session_find(&w->f->l, w->p.ltid, w->sid))
+			break;
+	}
+	fw_fini(w);
+	free(w);
+	return 0;
+}
