@@ -4,6 +4,7 @@
 #define L2TPX_UTIL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "l2tpx.h"
 #include "dp.h"
 
@@ -16,5 +17,20 @@ int prefix_parse(const char *s, struct dp_prefix *p);
 const char *prefix_str(const struct dp_prefix *p, char *buf, size_t len);
 /* A decimal number within [min, max]; returns 0 or -1. */
 int num_parse(const char *s, unsigned long min, unsigned long max, unsigned long *out);
+
+/* Big-endian 32-bit fields at any offset of a packet: a cast to uint32_t *
+ * would be a misaligned access (undefined behaviour) at odd offsets. */
+static inline uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
 
 #endif
