@@ -192,9 +192,13 @@ static inline void fw_fini(struct fw *w)
 
 	/* Calls still up go down through their upper layer, which frees
 	 * what it holds. */
-	for (int i = 1; l->tunnels && i < 65536; i++)
-		while (l->tunnels[i] && l->tunnels[i]->sessions)
+	for (unsigned int i = 1, seen = 0; seen < l->ntunnels && i < 65536; i++) {
+		if (!l->tunnels[i])
+			continue;
+		seen++;
+		while (l->tunnels[i]->sessions)
 			session_destroy(l->tunnels[i]->sessions, true);
+	}
 	fx_free(w->f);
 	if (w->ctx) {
 		ppp_ctx_fini(w->ctx);
