@@ -14,7 +14,6 @@ BUILD	:= build
 # on it).
 ifeq ($(SAN),1)
 BUILD	:= build/san
-CC	:= clang
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	     -fno-omit-frame-pointer
 endif
