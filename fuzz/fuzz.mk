@@ -27,10 +27,24 @@ $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_OBJS) $(wildcard tests/*.
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) \
 		$(PKG_LIBS) $(CMOCKA_LIBS)
 
+# fuzz_decap also links the selftest harness (selftests/lib) and libbpf.
+FUZZ_SELF_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(SELF_LIB))
+
+$(FUZZ_BUILD)/selftests/lib/%.o: selftests/lib/%.c $(wildcard selftests/lib/*.h) $(SKELS)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Iselftests/lib -c $< -o $@
+
+$(FUZZ_BUILD)/fuzz_decap: fuzz/fuzz_decap.c $(FUZZ_SELF_OBJS) $(FUZZ_OBJS)
+	$(call msg,FUZZ,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Iselftests/lib -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_SELF_OBJS) $(FUZZ_OBJS) $(PKG_LIBS)
+
 fuzz-bins: $(FUZZ_BINS)
 
 fuzz: $(FUZZ_BINS)
-	$(Q)FUZZ_TIME=$(FUZZ_TIME) scripts/fuzz.sh $(FUZZ_BINS)
+	$(Q)FUZZ_TIME=$(FUZZ_TIME) FUZZ_CORPUS=$(FUZZ_BUILD)/corpus FUZZ_OUT=$(FUZZ_BUILD)/out \
+		scripts/fuzz.sh $(FUZZ_BINS)
 
 check: $(FUZZ_BINS)
 

@@ -14,7 +14,7 @@ import os
 import struct
 import sys
 
-from scapy.all import PPP, UDP, rdpcap  # noqa: E402
+from scapy.all import ICMP, IP, PPP, TCP, UDP, Ether, IPv6, Raw, rdpcap  # noqa: E402
 
 MAX_RECORDS = 60
 
@@ -72,7 +72,7 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     src, out = sys.argv[1], sys.argv[2]
-    corp = {t: {} for t in ("avp", "tunnel", "ppp", "secrets", "conf")}
+    corp = {t: {} for t in ("avp", "tunnel", "ppp", "secrets", "conf", "decap")}
 
     for name in sorted(os.listdir(src)):
         if not name.endswith((".pcap", ".pcapng")):
@@ -84,6 +84,8 @@ def main():
             continue
         ctrl, frames = [], []
         for i, pkt in enumerate(pkts):
+            if Ether in pkt and len(bytes(pkt)) >= 14:
+                corp["decap"]["%s-%d" % (name, i)] = bytes(pkt)
             if UDP in pkt and 1701 in (pkt[UDP].sport, pkt[UDP].dport):
                 p = bytes(pkt[UDP].payload)
                 if p and p[0] & 0x80:
@@ -126,6 +128,23 @@ def main():
     corp["tunnel"]["hello"] = b"\x03" + bytes([0x40, 0, 20]) + \
         b"\xc8\x02\x00\x14\x00\x00\x00\x00\x00\x00\x00\x00\x80\x08\x00\x00\x00\x00\x00\x06" + \
         b"\xff\xff"
+
+    # decap by hand: data for the sessions of selftests/lib/decapref.c
+    # (100/200 over IPv4, 101/201 over IPv6) with L, S, O and PFC variants
+    up, lac = "02:00:00:00:00:01", "02:00:00:00:00:02"
+    in4 = bytes(IP(src="192.0.2.150", dst="192.0.2.40") / ICMP() / (b"x" * 20))
+    in6 = bytes(IPv6(src="2001:db8:100::9", dst="2001:db8:2::40") / TCP())
+    for name, hdr, ppp, inner, v6 in (
+            ("plain4", b"\x00\x02\x00\x64\x00\xc8", b"\xff\x03\x00\x21", in4, False),
+            ("lso4", b"\x4a\x02" + struct.pack(">H", 20 + len(in4)) +
+             b"\x00\x64\x00\xc8\x00\x01\x00\x02\x00\x02\x00\x00", b"\xff\x03\x21", in4,
+             False),
+            ("pfc6", b"\x00\x02\x00\x65\x00\xc9", b"\x57", in6, True)):
+        outer = (IPv6(src="2001:db8:1::2", dst="2001:db8:1::1") if v6 else
+                 IP(src="192.0.2.2", dst="192.0.2.1"))
+        corp["decap"]["hand-" + name] = bytes(
+            Ether(dst=up, src=lac) / outer / UDP(sport=1701, dport=1701) /
+            Raw(hdr + ppp + inner))
 
     corp["secrets"]["basic"] = b"# client server secret addresses\n" \
         b"alice * wonderland 192.0.2.10\nbob lns \"with space\" -\n" \
