@@ -6,7 +6,8 @@
  * Input: a config octet (fuzz_world.h fw_init: HELLO, IPv6CP, auth method
  * in bits 2-3, proxy LCP, LCP echo, an IPv6 pool), a state octet (bit 0:
  * client side, l2tpx dialled; bit 1: LCP opened first with a plain
- * request), then records, each an op octet:
+ * request; bit 2: that request asks l2tpx to authenticate with CHAP-MD5),
+ * then records, each an op octet:
  *   1ttttttt       the clock moves t * 100 ms (restart, echo, CHAP timers);
  *   01xxxxxx       a control message, in sequence on the tunnel: 16-bit
  *                  length, octets (the header is fixed up);
@@ -15,14 +16,16 @@
  *                  CHAP, IPCP, IPv6CP, IPv4, IPv6, CCP, ..., 15 = the next
  *                  16 bits), c = protocol field compressed to one octet
  *                  where it fits, a = no FF 03.  pppp = 14 answers the last
- *                  CHAP Challenge right, as alice (no length follows). */
+ *                  CHAP Challenge right, as alice (no length follows);
+ *                  pppp = 13 acks l2tpx's last Configure-Request of LCP,
+ *                  IPCP or IPv6CP (the next octet mod 3 says which). */
 #include <nettle/md5.h>
 
 #include "fuzz_world.h"
 
 static const uint16_t protos[16] = {
 	PPP_LCP, PPP_PAP, PPP_CHAP, PPP_IPCP, PPP_IPV6CP, PPP_IP, PPP_IPV6, 0x80fd,
-	0xc025, 0x8023, 0x0031, 0x00fd, 0x002d, 0x8207, 0, 0,
+	0xc025, 0x8023, 0x0031, 0x00fd, 0x002d, 0, 0, 0,	/* 13, 14: ops */
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -74,22 +77,29 @@ static void chap_answer(struct fw *w)
 
 /* LCP opened with a plain exchange: l2tpx's last Configure-Request acked,
  * the peer's (MRU 1400, a magic number) acked by l2tpx. */
-static void lcp_open(struct fw *w)
+static void ack_req(struct fw *w, unsigned int i)
 {
-	static const uint8_t req[] = { 1, 0x40, 0, 14, 1, 4, 0x05, 0x78, 5, 6, 1, 2, 3, 4 };
+	static const uint16_t p[3] = { PPP_LCP, PPP_IPCP, PPP_IPV6CP };
 	uint8_t ack[256];
 
-	for (int i = 0; i < w->f->nwire; i++) {
-		const struct sent *s = &w->f->wire[i];
+	if (!w->req_len[i])
+		return;
+	memcpy(ack, w->req[i], w->req_len[i]);
+	ack[0] = 2;
+	send_ppp(w, p[i], false, false, ack, w->req_len[i]);
+}
 
-		if (!(s->buf[0] & 0x80) && s->len > 14 && s->len - 10 < sizeof(ack) &&
-		    (s->buf[8] << 8 | s->buf[9]) == PPP_LCP && s->buf[10] == 1) {
-			memcpy(ack, s->buf + 10, s->len - 10);
-			ack[0] = 2;
-			send_ppp(w, PPP_LCP, false, false, ack, s->len - 10);
-		}
-	}
-	send_ppp(w, PPP_LCP, false, false, req, sizeof(req));
+static void lcp_open(struct fw *w, bool auth)
+{
+	static const uint8_t req[] = { 1, 0x40, 0, 14, 1, 4, 0x05, 0x78, 5, 6, 1, 2, 3, 4 };
+	static const uint8_t req_auth[] = { 1, 0x40, 0, 19, 1, 4, 0x05, 0x78, 5, 6, 1, 2, 3, 4,
+					    3, 5, 0xc2, 0x23, 5 };
+
+	ack_req(w, 0);
+	if (auth)
+		send_ppp(w, PPP_LCP, false, false, req_auth, sizeof(req_auth));
+	else
+		send_ppp(w, PPP_LCP, false, false, req, sizeof(req));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -102,12 +112,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fw_init(w, true, cf);
 	fw_prelude(w, st & 1 ? 3 : 2);
 	if (st & 2) {
-		/* fw_prelude drained l2tpx's first Configure-Request: ask it
-		 * again with a restart. */
-		advance(w->f, 3000);
-		lcp_open(w);
+		lcp_open(w, st & 4);
+		fw_drain(w);
 	}
-	fw_drain(w);
 	while (z.n && n++ < 64 && w->s) {
 		uint8_t op = fz_u8(&z);
 		size_t len;
@@ -120,6 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fw_send_ctrl(w, b, len, true, &w->p.ep);
 		} else if ((op & 0x0f) == 14) {
 			chap_answer(w);
+		} else if ((op & 0x0f) == 13) {
+			ack_req(w, fz_u8(&z) % 3);
 		} else {
 			uint16_t proto = (op & 0x0f) == 15 ? fz_u16(&z) : protos[op & 0x0f];
 

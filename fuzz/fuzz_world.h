@@ -23,6 +23,9 @@ struct fw {
 	uint8_t chal[256];	/* the last CHAP-MD5 Challenge l2tpx sent */
 	size_t chal_len;
 	uint8_t chal_id;
+	/* l2tpx's last Configure-Request of LCP, IPCP, IPv6CP (from Code) */
+	uint8_t req[3][256];
+	size_t req_len[3];
 	struct l2tp_msg m;
 };
 
@@ -50,6 +53,14 @@ static inline void fw_check_ppp(struct fw *w, const uint8_t *b, size_t len)
 	    proto == PPP_CHAP) {
 		if (len - off < 4 || (size_t)(b[off + 2] << 8 | b[off + 3]) != len - off)
 			abort();	/* Length is not the packet's */
+	}
+	if (b[off] == 1 && len - off < sizeof(w->req[0])) {
+		int i = proto == PPP_LCP ? 0 : proto == PPP_IPCP ? 1 : proto == PPP_IPV6CP ? 2 : -1;
+
+		if (i >= 0) {
+			memcpy(w->req[i], b + off, len - off);
+			w->req_len[i] = len - off;
+		}
 	}
 	if (proto == PPP_CHAP && b[off] == 1 && len - off >= 5 &&
 	    (size_t)b[off + 4] + 5 <= len - off) {

@@ -113,16 +113,29 @@ def main():
     ipcp_req = cp(1, 2, b"\x03\x06\x00\x00\x00\x00\x81\x06\x00\x00\x00\x00")
     v6_req = cp(1, 3, b"\x01\x0a\x02\x11\x22\xff\xfe\x33\x44\x55")
     chap = bytes([14])
-    corp["ppp"]["chap"] = bytes([0x0a, 2]) + ppp_record(0xc021, lcp_req) + chap + \
-        ppp_record(0x8021, ipcp_req) + ppp_record(0x8057, v6_req) + \
-        ppp_record(0x0021, bytes(20)) + ppp_record(0xc021, cp(9, 5, b"\x0a\x0b\x0c\x0d"))
-    corp["ppp"]["pap"] = bytes([0x04, 2]) + ppp_record(
-        0xc023, cp(1, 7, b"\x05alice\x0awonderland")) + ppp_record(0x8021, ipcp_req)
+    ack = lambda i: bytes([13, i])  # noqa: E731
+    data4 = bytes(IP(src="192.0.2.10", dst="198.51.100.7") / ICMP())
+    data6 = bytes(IPv6(src="2001:db8::1", dst="2001:db8::2") / ICMP())
+    corp["ppp"]["chap"] = bytes([0x0a, 2]) + chap + ack(1) + \
+        ppp_record(0x8021, ipcp_req) + ack(2) + ppp_record(0x8057, v6_req) + \
+        ppp_record(0x0021, data4) + ppp_record(0x0057, data6) + \
+        ppp_record(0xc021, cp(9, 5, b"\x0a\x0b\x0c\x0d")) + b"\xff" + \
+        ppp_record(0xc021, cp(5, 9, b""))
+    corp["ppp"]["chap-raw"] = bytes([0x0a, 0]) + ack(0) + ppp_record(0xc021, lcp_req) + chap
+    corp["ppp"]["pap"] = bytes([0x46, 2]) + ppp_record(
+        0xc023, cp(1, 7, b"\x05alice\x0awonderland")) + ack(1) + ppp_record(0x8021, ipcp_req) + \
+        ack(2) + ppp_record(0x8057, v6_req) + b"\xc0"
+    corp["ppp"]["none"] = bytes([0x22, 2]) + ack(1) + ppp_record(0x8021, ipcp_req) + \
+        ppp_record(0x8021, cp(1, 3, b"\x03\x06\xc0\x00\x02\x0a")) + b"\xff"
     corp["ppp"]["mschap"] = bytes([0x0c, 2]) + ppp_record(0xc223, cp(2, 0, bytes([49]) +
                                                                     bytes(49) + b"alice"))
-    corp["ppp"]["client"] = bytes([0x00, 3]) + ppp_record(
-        0xc021, cp(1, 1, b"\x03\x05\xc2\x23\x05\x05\x06\x01\x02\x03\x04")) + \
-        ppp_record(0xc223, cp(1, 1, b"\x10" + bytes(16) + b"lns"))
+    corp["ppp"]["client"] = bytes([0x00, 7]) + ppp_record(
+        0xc223, cp(1, 1, b"\x10" + bytes(16) + b"lns")) + ppp_record(0xc223, cp(3, 1, b"")) + \
+        ack(1) + ppp_record(0x8021, cp(1, 2, b"\x03\x06\xc0\x00\x02\x01")) + \
+        ppp_record(0x8021, cp(3, 1, b"\x03\x06\xc0\x00\x02\x0b\x81\x06\xc0\x00\x02\x35"))
+    corp["ppp"]["client-pap"] = bytes([0x00, 3]) + ppp_record(
+        0xc021, cp(1, 1, b"\x03\x04\xc0\x23\x05\x06\x01\x02\x03\x04")) + ack(0) + \
+        ppp_record(0xc023, cp(2, 1, b"\x00"))
     corp["ppp"]["term"] = bytes([0x20, 2]) + b"\xff" + ppp_record(0xc021, cp(5, 9, b""))
 
     corp["tunnel"]["hello"] = b"\x03" + bytes([0x40, 0, 20]) + \
