@@ -20,12 +20,12 @@ int num_parse(const char *s, unsigned long min, unsigned long max, unsigned long
 
 /* Big-endian 32-bit fields at any offset of a packet: a cast to uint32_t *
  * would be a misaligned access (undefined behaviour) at odd offsets. */
-static inline uint32_t get_be32(const uint8_t *p)
+static inline uint32_t load_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static inline void put_be32(uint8_t *p, uint32_t v)
+static inline void store_be32(uint8_t *p, uint32_t v)
 {
 	p[0] = v >> 24;
 	p[1] = v >> 16;
