@@ -18,14 +18,19 @@
  *                  where it fits, a = no FF 03.  pppp = 14 answers the last
  *                  CHAP Challenge right, as alice (no length follows);
  *                  pppp = 13 acks l2tpx's last Configure-Request of LCP,
- *                  IPCP or IPv6CP (the next octet mod 3 says which). */
+ *                  IPCP or IPv6CP (the next octet mod 3 says which);
+ *                  pppp = 12 answers the last Challenge with a right
+ *                  MS-CHAPv2 Response (RFC 2759), as alice. */
+#include <nettle/des.h>
+#include <nettle/md4.h>
 #include <nettle/md5.h>
+#include <nettle/sha1.h>
 
 #include "fuzz_world.h"
 
 static const uint16_t protos[16] = {
 	PPP_LCP, PPP_PAP, PPP_CHAP, PPP_IPCP, PPP_IPV6CP, PPP_IP, PPP_IPV6, 0x80fd,
-	0xc025, 0x8023, 0x0031, 0x00fd, 0x002d, 0, 0, 0,	/* 13, 14: ops */
+	0xc025, 0x8023, 0x0031, 0x00fd, 0, 0, 0, 0,	/* 12, 13, 14: ops */
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -72,6 +77,54 @@ static void chap_answer(struct fw *w)
 	md5_update(&md5, w->chal_len, w->chal);
 	md5_digest(&md5, 16, r + 5);
 	memcpy(r + 21, "alice", 5);
+	send_ppp(w, PPP_CHAP, false, false, r, sizeof(r));
+}
+
+/* DES with a 7-octet key spread over 8 with parity (RFC 2759 8.6). */
+static void des7(const uint8_t k[7], const uint8_t in[8], uint8_t out[8])
+{
+	uint8_t key[8];
+	struct des_ctx ctx;
+
+	key[0] = k[0];
+	for (int i = 1; i < 7; i++)
+		key[i] = (uint8_t)(k[i - 1] << (8 - i) | k[i] >> i);
+	key[7] = (uint8_t)(k[6] << 1);
+	des_fix_parity(8, key, key);
+	des_set_key(&ctx, key);
+	des_encrypt(&ctx, 8, out, in);
+}
+
+/* MS-CHAPv2 Response to the last Challenge (RFC 2759 8.1-8.5), written out
+ * here rather than taken from ppp_auth.c. */
+static void mschapv2_answer(struct fw *w)
+{
+	static const char user[] = "alice", pass[] = "wonderland";
+	uint8_t r[4 + 1 + 49 + 5] = { 2, w->chal_id, 0, sizeof(r), 49 };
+	uint8_t *peer = r + 5, *nt = r + 5 + 24, uni[20], hash[21] = { 0 }, ch[20];
+	struct sha1_ctx sha;
+	struct md4_ctx md4;
+
+	if (w->chal_len != 16)
+		return;
+	for (int i = 0; i < 16; i++)
+		peer[i] = (uint8_t)(0x30 + i);
+	sha1_init(&sha);
+	sha1_update(&sha, 16, peer);
+	sha1_update(&sha, 16, w->chal);
+	sha1_update(&sha, 5, (const uint8_t *)user);
+	sha1_digest(&sha, 20, ch);
+	for (int i = 0; i < 10; i++) {
+		uni[2 * i] = (uint8_t)pass[i];
+		uni[2 * i + 1] = 0;
+	}
+	md4_init(&md4);
+	md4_update(&md4, 20, uni);
+	md4_digest(&md4, 16, hash);
+	des7(hash, ch, nt);
+	des7(hash + 7, ch, nt + 8);
+	des7(hash + 14, ch, nt + 16);
+	memcpy(r + 54, user, 5);
 	send_ppp(w, PPP_CHAP, false, false, r, sizeof(r));
 }
 
@@ -127,6 +180,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fw_send_ctrl(w, b, len, true, &w->p.ep);
 		} else if ((op & 0x0f) == 14) {
 			chap_answer(w);
+		} else if ((op & 0x0f) == 12) {
+			mschapv2_answer(w);
 		} else if ((op & 0x0f) == 13) {
 			ack_req(w, fz_u8(&z) % 3);
 		} else {

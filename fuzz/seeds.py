@@ -129,6 +129,8 @@ def main():
         ppp_record(0x8021, cp(1, 3, b"\x03\x06\xc0\x00\x02\x0a")) + b"\xff"
     corp["ppp"]["mschap"] = bytes([0x0c, 2]) + ppp_record(0xc223, cp(2, 0, bytes([49]) +
                                                                     bytes(49) + b"alice"))
+    corp["ppp"]["mschap-ok"] = bytes([0x0e, 2]) + bytes([12]) + ack(1) + \
+        ppp_record(0x8021, ipcp_req) + ack(2) + ppp_record(0x8057, v6_req)
     corp["ppp"]["client"] = bytes([0x00, 7]) + ppp_record(
         0xc223, cp(1, 1, b"\x10" + bytes(16) + b"lns")) + ppp_record(0xc223, cp(3, 1, b"")) + \
         ack(1) + ppp_record(0x8021, cp(1, 2, b"\x03\x06\xc0\x00\x02\x01")) + \
