@@ -52,11 +52,12 @@ for bin in "$@"; do
 	[ -d "$regress" ] || regress=
 	log=$out/$t.log
 	rm -f "$out/$t"-crash-* "$out/$t"-leak-* "$out/$t"-timeout-* "$out/$t"-oom-*
-	# -timeout: one input taking longer is a hang; -rss_limit_mb: bounded.
+	# -timeout: one input taking longer is a hang; -rss_limit_mb: bounded;
+	# -close_fd_mask=2: the daemon's logs (formatted, thrown away) off the log.
 	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1} \
 		UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 		timeout -k 10 $((time + 60)) "$bin" -max_total_time="$time" -seed="$seed" \
-		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-timeout=10 -rss_limit_mb=2048 -close_fd_mask=2 -print_final_stats=1 \
 		-artifact_prefix="$out/$t-" "$corpus/$t" "$tmp/seeds/$t" $regress >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
