@@ -6,8 +6,12 @@
  * Input: a config octet (fuzz_world.h fw_init: HELLO, IPv6CP, auth method
  * in bits 2-3, proxy LCP, LCP echo, an IPv6 pool), a state octet (bit 0:
  * client side, l2tpx dialled; bit 1: LCP opened first with a plain
- * request; bit 2: that request asks l2tpx to authenticate with CHAP-MD5),
- * then records, each an op octet:
+ * request; bit 2: that request asks l2tpx to authenticate with CHAP-MD5;
+ * bit 3, LNS only: the ICCN carries proxy AVPs (RFC 2661 4.4.5) taken from
+ * the input: a count, then per AVP a type octet (26 + n mod 8: Initial /
+ * Last Sent / Last Received LCP CONFREQ, Proxy Authen Type / Name /
+ * Challenge / ID / Response), a length octet and the value), then records,
+ * each an op octet:
  *   1ttttttt       the clock moves t * 100 ms (restart, echo, CHAP timers);
  *   01xxxxxx       a control message, in sequence on the tunnel: 16-bit
  *                  length, octets (the header is fixed up);
@@ -155,6 +159,34 @@ static void lcp_open(struct fw *w, bool auth)
 		send_ppp(w, PPP_LCP, false, false, req, sizeof(req));
 }
 
+/* An LNS call whose ICCN carries the proxy AVPs the input gives. */
+static void proxy_call(struct fw *w, struct fz *z)
+{
+	struct fx *f = w->f;
+	const struct l2tp_msg *m;
+	struct l2tp_builder *b;
+	unsigned int n = fz_u8(z) % 9;
+	uint16_t sid;
+
+	lns_establish(f, &w->p);
+	send_type(f, &w->p, L2TP_MSG_ICRQ, 0, FW_PSID);
+	m = expect(f, &w->p, L2TP_MSG_ICRP);
+	sid = m->assigned_session_id;
+	b = msg(&w->p, L2TP_MSG_ICCN);
+	put_required(&w->p, L2TP_MSG_ICCN, sid);
+	while (n--) {
+		uint8_t type = (uint8_t)(L2TP_AVP_INIT_RX_LCP_CONFREQ + fz_u8(z) % 8);
+		size_t len;
+		const uint8_t *v = fz_take(z, fz_u8(z), &len);
+
+		l2tp_avp_put_bytes(b, type, false, v, len);
+	}
+	send_msg(f, &w->p, sid);
+	w->s = l2tp_session_find(&f->l, w->p.ltid, sid);
+	w->sid = sid;
+	fw_drain(w);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz z = { data, size };
@@ -163,7 +195,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned int n = 0;
 
 	fw_init(w, true, cf);
-	fw_prelude(w, st & 1 ? 3 : 2);
+	if ((st & 9) == 8)
+		proxy_call(w, &z);
+	else
+		fw_prelude(w, st & 1 ? 3 : 2);
 	if (st & 2) {
 		lcp_open(w, st & 4);
 		fw_drain(w);

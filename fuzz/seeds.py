@@ -10,6 +10,7 @@ the L2TP datagrams and PPP frames of the public captures in CAPTURES_DIR
 (never copied into the repository: read from ../shared/testdata), and a few
 hand-written seeds.  Needs python3-scapy.
 """
+import hashlib
 import os
 import struct
 import sys
@@ -138,6 +139,15 @@ def main():
     corp["ppp"]["client-pap"] = bytes([0x00, 3]) + ppp_record(
         0xc021, cp(1, 1, b"\x03\x04\xc0\x23\x05\x06\x01\x02\x03\x04")) + ack(0) + \
         ppp_record(0xc023, cp(2, 1, b"\x00"))
+    # Proxy LCP and a proxied CHAP-MD5 exchange in the ICCN (proxy_lcp on)
+    chal16 = bytes(range(1, 17))
+    resp = hashlib.md5(b"\x07" + b"wonderland" + chal16).digest()
+    lac_req = b"\x01\x04\x05\x78\x03\x05\xc2\x23\x05\x05\x06\x11\x22\x33\x44"
+    cli_req = b"\x01\x04\x05\x64\x05\x06\x0a\x0b\x0c\x0d\x07\x02\x08\x02"
+    avps = [(27 - 26, lac_req), (28 - 26, cli_req), (29 - 26, b"\x00\x02"),
+            (30 - 26, b"alice"), (31 - 26, chal16), (32 - 26, b"\x00\x07"), (33 - 26, resp)]
+    corp["ppp"]["proxy"] = bytes([0x18, 8, len(avps)]) + b"".join(
+        bytes([t, len(v)]) + v for t, v in avps) + ack(1) + ppp_record(0x8021, ipcp_req)
     corp["ppp"]["term"] = bytes([0x20, 2]) + b"\xff" + ppp_record(0xc021, cp(5, 9, b""))
 
     corp["tunnel"]["hello"] = b"\x03" + bytes([0x40, 0, 20]) + \
