@@ -9,6 +9,15 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 BUILD	:= build
 
+# `make SAN=1`: the daemon, the CLI and the tests with ASan, UBSan and
+# LeakSanitizer, in build/san (selftests/e2e_sanitize.sh runs the e2e tests
+# on it).
+ifeq ($(SAN),1)
+BUILD	:= build/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	     -fno-omit-frame-pointer
+endif
+
 CC	?= cc
 CLANG	?= clang
 BPFTOOL	?= bpftool
@@ -29,7 +38,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+CFLAGS	+= $(SAN_FLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	   -Iinclude -I$(BUILD)/include -Iuser $(PKG_CFLAGS)
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -Wall -Werror -Iinclude -Ibpf -I$(ARCH_INC)
 
@@ -114,7 +123,8 @@ INTEROP := selftests/lab/interop.sh
 INTEROP_ACCEL := selftests/lab/interop-accel.sh
 
 check: all tests
-	$(Q)scripts/run-tests.sh $(TEST_BINS) $(SELF_BINS) $(wildcard selftests/e2e_*.sh) $(INTEROP) $(INTEROP_ACCEL)
+	$(Q)scripts/run-tests.sh $(TEST_BINS) $(SELF_BINS) $(wildcard selftests/e2e_*.sh) \
+		selftests/fuzz_smoke.sh $(INTEROP) $(INTEROP_ACCEL)
 
 interop: all
 	$(Q)scripts/run-tests.sh $(INTEROP)
@@ -158,4 +168,6 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all tests check interop interop-accel demo bench install format clean
+
+include fuzz/fuzz.mk
 .SECONDARY:

@@ -522,8 +522,7 @@ static __always_inline int l2tpx_xdp_counted(struct xdp_md *ctx, int decap, int 
 	__be16 proto;
 	int act = XDP_PASS;
 
-	proto = parse_eth(&c, &eth);
-	if (!proto) {
+	if (parse_eth(&c, &eth, &proto)) {
 		reason = L2TPX_R_MALFORMED;	/* runt, or a tag cut short */
 		act = XDP_DROP;
 		goto out;

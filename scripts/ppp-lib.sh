@@ -11,7 +11,7 @@
 # configuration is what the test is about); start_cli dials it.
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-B=$REPO/build
+B=${L2TPX_BUILD:-$REPO/build}
 P=${PPP_LIB_PREFIX:-l2xp$$-}
 T=$(mktemp -d "/tmp/l2tpx-${PPP_LIB_TAG:-ppp}.XXXXXX")
 N=0

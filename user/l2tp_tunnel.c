@@ -79,7 +79,8 @@ static void tunnel_free(struct l2tp_tunnel *t, bool notify);
 
 void l2tp_fini(struct l2tp *l)
 {
-	for (int i = 1; l->tunnels && i < 65536; i++)
+	/* tunnel_free counts ntunnels down: stop at the last one. */
+	for (int i = 1; l->tunnels && l->ntunnels && i < 65536; i++)
 		if (l->tunnels[i])
 			tunnel_free(l->tunnels[i], false);
 	for (int i = 0; i < CONF_MAX_LACS; i++)

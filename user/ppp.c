@@ -333,7 +333,7 @@ static int lcp_recv_req(struct ppp_fsm *f, const uint8_t *p, size_t len, uint8_t
 
 			if (vlen != 4)
 				goto reject;
-			mv = ntohl(*(uint32_t *)v);
+			mv = load_be32(v);
 			/* Zero MUST be Nak'ed; our own number means the link may
 			 * be looped back (RFC 1661 6.4).  Suggest another, never
 			 * ours; ours stays, so the Ack of our pending request
@@ -546,12 +546,12 @@ static int lcp_recv_other(struct ppp_fsm *f, uint8_t code, uint8_t id, const uin
 		rep[1] = id;
 		rep[2] = (len + 4) >> 8;
 		rep[3] = (len + 4) & 0xff;
-		*(uint32_t *)(rep + 4) = htonl(ps->magic);
+		store_be32(rep + 4, ps->magic);
 		memcpy(rep + 8, d + 4, len - 4);
 		send_frame(ps, PPP_LCP, rep, len + 4);
 		return 0;
 	case PPP_ECHO_REP:
-		if (len >= 4 && ps->magic && ntohl(*(uint32_t *)d) == ps->magic) {
+		if (len >= 4 && ps->magic && load_be32(d) == ps->magic) {
 			plog(LOG_WARNING, ps, "echo reply with our own magic: looped back?");
 			return 0;
 		}
@@ -593,7 +593,7 @@ static void echo_fire(struct ev_loop *loop, struct ev_timer *t, void *arg)
 	req[1] = ++ps->echo_id;
 	req[2] = 0;
 	req[3] = 8;
-	*(uint32_t *)(req + 4) = htonl(ps->magic);
+	store_be32(req + 4, ps->magic);
 	send_frame(ps, PPP_LCP, req, sizeof(req));
 	ps->echo_pending++;
 	ev_timer_arm(loop, t, c->lcp_echo_interval * 1000ULL);
@@ -867,12 +867,12 @@ static void send_ra(struct ppp_session *ps)
 	pi[1] = 4;
 	pi[2] = 64;
 	pi[3] = 0xc0;		/* on-link, autonomous */
-	*(uint32_t *)(pi + 4) = htonl(86400);
-	*(uint32_t *)(pi + 8) = htonl(14400);
+	store_be32(pi + 4, 86400);
+	store_be32(pi + 8, 14400);
 	memcpy(pi + 16, ps->prefix6, 16);
 	mtu[0] = 5;		/* MTU */
 	mtu[1] = 1;
-	*(uint32_t *)(mtu + 4) = htonl(m);
+	store_be32(mtu + 4, m);
 	/* ICMPv6 checksum over the pseudo header and the message. */
 	for (int i = 8; i < 40; i += 2)
 		sum += p[i] << 8 | p[i + 1];

@@ -33,4 +33,19 @@ void tbucket_init(struct tbucket *b, uint32_t rate, uint32_t burst, uint64_t now
 /* Takes one token if there is one: true = go ahead, false = over the rate. */
 bool tbucket_take(struct tbucket *b, uint64_t now);
 
+/* Big-endian 32-bit fields at any offset of a packet: a cast to uint32_t *
+ * would be a misaligned access (undefined behaviour) at odd offsets. */
+static inline uint32_t load_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void store_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
 #endif
