@@ -9,6 +9,15 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 BUILD	:= build
 
+# `make SAN=1`: the daemon, the CLI and the tests with ASan, UBSan and
+# LeakSanitizer, in build/san (selftests/e2e_sanitize.sh runs the e2e tests
+# on it).
+ifeq ($(SAN),1)
+BUILD	:= build/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	     -fno-omit-frame-pointer
+endif
+
 CC	?= cc
 CLANG	?= clang
 BPFTOOL	?= bpftool
@@ -22,13 +31,14 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-PKGS	:= libbpf libxdp libnl-3.0 libnl-route-3.0 libnl-genl-3.0 json-c nettle inih
+PKGS	:= libbpf libxdp libnl-3.0 libnl-route-3.0 libnl-genl-3.0 json-c nettle inih \
+	   libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CFLAGS	?= -O2 -g
-CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+CFLAGS	+= $(SAN_FLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	   -Iinclude -I$(BUILD)/include -Iuser $(PKG_CFLAGS)
 BPF_CFLAGS := -O2 -g -target bpf -mcpu=v3 -Wall -Werror -Iinclude -Ibpf -I$(ARCH_INC)
 
@@ -88,12 +98,19 @@ $(BUILD)/selftests/%: selftests/%.c $(SELF_LIB) $(wildcard selftests/lib/*.h) $(
 	$(Q)$(CC) $(CFLAGS) -Iselftests/lib -o $@ $< $(SELF_LIB) $(LIB) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 BENCH_BINS := $(BUILD)/bench/prog_cost $(BUILD)/bench/trafgen
+BENCH_BINS += $(BUILD)/bench/state_cost
 
 # trafgen installs sessions through dp.c and builds frames with the selftests' builder.
 $(BUILD)/bench/trafgen: bench/trafgen.c $(SKELS) include/l2tpx.h $(LIB) $(SELF_LIB)
 	$(call msg,BENCH,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Iselftests/lib -o $@ $< selftests/lib/frames.c $(LIB) $(PKG_LIBS)
+
+# state_cost times user/state.c: it links the daemon's library.
+$(BUILD)/bench/state_cost: bench/state_cost.c $(LIB)
+	$(call msg,BENCH,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(SKELS) include/l2tpx.h
 	$(call msg,BENCH,$@)
@@ -108,12 +125,18 @@ tests: $(TEST_BINS) $(SELF_BINS)
 # The interop run boots a guest with kernel L2TP/PPP (../shared/lab): the
 # real PPP peer.  Its image is built once and reused.
 INTEROP := selftests/lab/interop.sh
+# Accelerator mode beside xl2tpd + pppd in the same guest (docs/ACCEL.md).
+INTEROP_ACCEL := selftests/lab/interop-accel.sh
 
 check: all tests
-	$(Q)scripts/run-tests.sh $(TEST_BINS) $(SELF_BINS) $(wildcard selftests/e2e_*.sh) $(INTEROP)
+	$(Q)scripts/run-tests.sh $(TEST_BINS) $(SELF_BINS) $(wildcard selftests/e2e_*.sh) \
+		selftests/fuzz_smoke.sh $(INTEROP) $(INTEROP_ACCEL)
 
 interop: all
 	$(Q)scripts/run-tests.sh $(INTEROP)
+
+interop-accel: all
+	$(Q)scripts/run-tests.sh $(INTEROP_ACCEL)
 
 demo: all
 	$(Q)scripts/demo.sh
@@ -124,6 +147,9 @@ bench: all $(BENCH_BINS)
 SYSCONFDIR ?= /etc
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 DOCDIR     ?= $(PREFIX)/share/doc/l2tpx
+MANDIR     ?= $(PREFIX)/share/man
+MAN5       := $(wildcard docs/man/*.5)
+MAN8       := $(wildcard docs/man/*.8)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/l2tpx \
@@ -136,6 +162,9 @@ install: all
 	sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
 		-e 's|@DOCDIR@|$(DOCDIR)|g' etc/l2tpxd.service >$(DESTDIR)$(UNITDIR)/l2tpxd.service
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	$(if $(MAN5),install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
+	$(if $(MAN8),install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/)
 
 format:
 	clang-format -i $(wildcard bpf/*.c bpf/lib/*.h include/*.h user/*.c user/*.h \
@@ -144,5 +173,7 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tests check interop demo bench install format clean
+.PHONY: all tests check interop interop-accel demo bench install format clean
+
+include fuzz/fuzz.mk
 .SECONDARY:

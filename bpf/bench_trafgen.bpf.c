@@ -120,7 +120,8 @@ int trafgen_l3fwd(struct xdp_md *ctx)
 	__u8 ttl;
 	int v6;
 
-	proto = parse_eth(&c, &eth);
+	if (parse_eth(&c, &eth, &proto) < 0)
+		return XDP_PASS;
 	if (proto == bpf_htons(ETH_P_IP))
 		v6 = 0;
 	else if (proto == bpf_htons(ETH_P_IPV6))

@@ -119,12 +119,12 @@ static __always_inline int decap_parse(struct cursor *c, __be16 proto,
 			return NOT_MINE;
 		if (!ipv6_check(ip6h, end))
 			goto malformed;
-		ip_payload = bpf_ntohs(ip6h->payload_len);
+		ip_payload = len16(ip6h->payload_len);
 	} else {
 		return NOT_MINE;
 	}
 
-	ulen = bpf_ntohs(udp->len);
+	ulen = len16(udp->len);
 	if (ulen < sizeof(*udp) + 2 || ulen > ip_payload)
 		goto malformed;
 	pkt->pend = (void *)udp + ulen;
@@ -148,7 +148,7 @@ static __always_inline int decap_parse(struct cursor *c, __be16 proto,
 
 		if ((void *)(w + 1) > end)
 			goto malformed;
-		len = bpf_ntohs(w[0]);
+		len = len16(w[0]);
 		if (len > ulen - sizeof(*udp))
 			goto malformed;
 		pkt->pend = (void *)(udp + 1) + len;
@@ -166,7 +166,7 @@ static __always_inline int decap_parse(struct cursor *c, __be16 proto,
 
 		if ((void *)(w + 1) > end)
 			goto malformed;
-		off = bpf_ntohs(w[0]);
+		off = len16(w[0]);
 		if (off > L2TPX_MAX_OFFSET) {
 			*reason = L2TPX_R_OFFSET_BIG;
 			return XDP_PASS;
@@ -553,8 +553,7 @@ static __always_inline int l2tpx_xdp_counted(struct xdp_md *ctx, int decap, int 
 	__be16 proto;
 	int act = XDP_PASS;
 
-	proto = parse_eth(&c, &eth);
-	if (!proto) {
+	if (parse_eth(&c, &eth, &proto)) {
 		reason = L2TPX_R_MALFORMED;	/* runt, or a tag cut short */
 		act = XDP_DROP;
 		goto out;

@@ -73,6 +73,7 @@ struct l2tpx_sess_key {
 #define L2TPX_SF_ANTISPOOF	0x08	/* inner source must be one of the session's */
 #define L2TPX_SF_UDP_CSUM	0x10	/* UDP checksum over IPv4 too (IPv6 always) */
 #define L2TPX_SF_IPV6		0x20	/* outer family is IPv6 */
+#define L2TPX_SF_DAEMON		0x40	/* installed by l2tpxd (not a static session); BPF ignores it */
 
 /* l2tpx_sessions value: everything needed to check a decap and build an encap. */
 struct l2tpx_session {

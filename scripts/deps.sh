@@ -8,7 +8,9 @@ PKGS="build-essential clang llvm libbpf-dev libxdp-dev xdp-tools bpftool \
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libcmocka-dev libjson-c-dev \
 pkg-config iproute2 iptables tshark python3-scapy xl2tpd linux-libc-dev \
 libelf-dev zlib1g-dev nettle-dev libinih-dev gnuplot-nox ethtool socat python3 iputils-ping \
-qemu-system-x86 qemu-utils mmdebstrap e2fsprogs ppp tcpdump"
+qemu-system-x86 qemu-utils mmdebstrap e2fsprogs ppp tcpdump \
+libmicrohttpd-dev curl groff-base man-db python3-prometheus-client \
+libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

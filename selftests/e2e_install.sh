@@ -27,6 +27,20 @@ echo "# changed" >>"$D/etc/l2tpx/l2tpxd.conf"
 make -s -C "$REPO" install DESTDIR="$D" PREFIX=/usr >>"$D.log" 2>&1
 check "a second install keeps the operator's configuration" grep -q "# changed" "$D/etc/l2tpx/l2tpxd.conf"
 check "docs installed" test -e "$D/usr/share/doc/l2tpx/CONFIG.md"
+# Every page in docs/man, in its section's directory, rendering without a warning.
+for src in "$REPO"/docs/man/*.[58]; do
+	[ -e "$src" ] || continue
+	page=$(basename "$src")
+	dst="$D/usr/share/man/man${page##*.}/$page"
+	check "man page $page installed in man${page##*.}" cmp -s "$src" "$dst"
+	check "man page $page: groff -man -ww -z says nothing" \
+		bash -c "out=\$(LC_ALL=C.UTF-8 groff -man -ww -z '$dst' 2>&1) && [ -z \"\$out\" ]"
+	check "man page $page: man -l renders it, no warnings, with a NAME section" \
+		bash -c "out=\$(MANWIDTH=80 man --warnings -E UTF-8 -l '$dst' 2>&1 >/dev/null) && [ -z \"\$out\" ] &&
+			MANWIDTH=80 man -E UTF-8 -l '$dst' 2>/dev/null | grep -q '^NAME'"
+done
+check "l2tpxd(8) and l2tpxctl(8) installed" \
+	test -e "$D/usr/share/man/man8/l2tpxd.8" -a -e "$D/usr/share/man/man8/l2tpxctl.8"
 rm -f "$D.log"
 echo "1..$N"
 [ "$F" -eq 0 ]

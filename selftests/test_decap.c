@@ -396,6 +396,30 @@ static void c_arp(struct pkt *f)
 	eth_push(f, &e, ETH_P_ARP_);
 }
 
+/* An 802.3 frame whose length field is 0 (and one behind a VLAN tag whose
+ * inner type is 0): not IP, passed; it once counted as a runt. */
+static void c_len0(struct pkt *f)
+{
+	struct eth_spec e = { .nvlan = 0 };
+
+	mac_parse(e.dst, BT_MAC_UP);
+	mac_parse(e.src, BT_MAC_LAC);
+	pkt_init(f);
+	pkt_fill(f, 46, 0x42);
+	eth_push(f, &e, 0x0000);
+}
+
+static void c_vlan_type0(struct pkt *f)
+{
+	struct eth_spec e = { .nvlan = 1, .tpid = { ETH_P_8021Q_ }, .vid = { 10 } };
+
+	mac_parse(e.dst, BT_MAC_UP);
+	mac_parse(e.src, BT_MAC_LAC);
+	pkt_init(f);
+	pkt_fill(f, 3, 0x42);
+	eth_push(f, &e, 0x0000);
+}
+
 static void c_3vlan(struct pkt *f)
 {
 	struct eth_spec e = { .nvlan = 2, .tpid = { ETH_P_8021AD_, ETH_P_8021Q_ },
@@ -539,6 +563,8 @@ static const struct row rows[] = {
 	/* -- passed untouched -- */
 	{ "ARP: NOT_IP", .custom = c_arp, PASS(NOT_IP) },
 	{ "three VLAN tags: NOT_IP", .custom = c_3vlan, PASS(NOT_IP) },
+	{ "ethertype/length 0x0000: NOT_IP", .custom = c_len0, PASS(NOT_IP) },
+	{ "VLAN tag, inner type 0x0000, 3 bytes: NOT_IP", .custom = c_vlan_type0, PASS(NOT_IP) },
 	{ "TCP to 1701: NOT_L2TP", .custom = c_tcp1701, PASS(NOT_L2TP) },
 	{ "UDP to 1702: NOT_L2TP", .custom = c_udp1702, PASS(NOT_L2TP) },
 	{ "IPv6 UDP to 53: NOT_L2TP", .custom = c_udp6_53, PASS(NOT_L2TP) },

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "conf.h"
 #include "event.h"
 #include "l2tp.h"
@@ -216,6 +217,28 @@ static inline void advance(struct fx *f, uint64_t ms)
 				 f->ctx ? f->ctx : "", f->ctx ? ": " : "", #a, _a,  \
 				 _b, __LINE__);                                     \
 	} while (0)
+
+/* The invariant after every fault (check.h): the calls, the PPP sessions
+ * and the address pool agree; with no data plane here, nothing is in the
+ * fast path.  Returns the counts for the test's own assertions. */
+static inline void invariant_problem(void *arg, const char *msg)
+{
+	print_error("invariant: %s\n", msg);
+}
+
+#define invariant(f) invariant_((f), __LINE__)
+static inline struct check_counts invariant_(struct fx *f, int line)
+{
+	struct check_counts n;
+
+	if (l2tpx_check(&f->l, &n, invariant_problem, NULL))
+		fail_msg("%s%sline %d: the invariant does not hold (above)", f->ctx ? f->ctx : "",
+			 f->ctx ? ": " : "", line);
+	if (n.fast_path)
+		fail_msg("line %d: %u calls in the fast path without a data plane", line,
+			 n.fast_path);
+	return n;
+}
 
 /* ---- the fake peer ---------------------------------------------------- */
 

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "log.h"
 #include "util.h"
 
 static char path[64];
@@ -111,6 +112,7 @@ static void test_errors_name_line(void **state)
 		{ "[peer nonsense]\nsecret = x\n", ":2: [peer nonsense]" },
 		{ "[lac x]\nredial = yes\n", "[lac x] needs lns" },
 		{ "[global]\nthis line is not ini\n", ":2: syntax error" },
+		{ "[global]\nmode = fast\n", ":2: mode: expected daemon or accel" },
 	};
 	struct conf c;
 	char err[256];
@@ -123,6 +125,22 @@ static void test_errors_name_line(void **state)
 			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, bad[i].want);
 		assert_non_null(strstr(err, "/tmp/l2tpx-conf-"));
 	}
+}
+
+/* Accelerator mode and its interface globs (docs/ACCEL.md). */
+static void test_accel_mode(void **state)
+{
+	struct conf c;
+	char err[256];
+
+	assert_int_equal(load("[global]\nuplink = eth0\n", &c, err), 0);
+	assert_false(c.accel);
+	assert_int_equal(load("[global]\nmode = accel\naccel_kernel_ifaces = ppp1* ppp7\n", &c,
+			      err), 0);
+	assert_true(c.accel);
+	assert_string_equal(c.accel_kernel_ifaces, "ppp1* ppp7");
+	assert_int_equal(load("[global]\nmode = daemon\n", &c, err), 0);
+	assert_false(c.accel);
 }
 
 static void test_unknown_key_is_warning(void **state)
@@ -142,14 +160,94 @@ static void test_missing_file(void **state)
 	assert_non_null(strstr(err, "No such file"));
 }
 
+/* metrics_listen, log_level, syslog: the operations keys. */
+static void test_operations_keys(void **state)
+{
+	static const struct {
+		const char *value, *addr;
+		unsigned int port;
+	} good[] = {
+		{ "9469", "127.0.0.1", 9469 },	/* a port alone stays on localhost */
+		{ "192.0.2.1:9100", "192.0.2.1", 9100 },
+		{ "0.0.0.0:9469", "0.0.0.0", 9469 },
+		{ "[2001:db8::1]:9469", "2001:db8::1", 9469 },
+		{ "off", NULL, 0 },
+	};
+	static const char *const bad[] = { "0", "65536", "192.0.2.1", "192.0.2.1:", ":9469",
+					   "[2001:db8::1]", "host.example:9469", "[]:1" };
+	struct l2tpx_addr a;
+	struct conf c;
+	char err[256], text[128];
+
+	assert_int_equal(load("[global]\n", &c, err), 0);
+	assert_int_equal(c.metrics_port, 0);	/* off by default */
+	assert_int_equal(c.log_level, -1);
+	assert_false(c.syslog);
+	assert_true(c.metrics_sessions);
+	assert_int_equal(load("[global]\nmetrics_sessions = no\n", &c, err), 0);
+	assert_false(c.metrics_sessions);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(text, sizeof(text), "[global]\nmetrics_listen = %s\n", good[i].value);
+		assert_int_equal(load(text, &c, err), 0);
+		assert_int_equal(c.metrics_port, good[i].port);
+		if (good[i].addr) {
+			addr_parse(good[i].addr, &a);
+			assert_memory_equal(&a, &c.metrics_addr, sizeof(a));
+		}
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[global]\nmetrics_listen = %s\n", bad[i]);
+		assert_int_equal(load(text, &c, err), -1);
+		assert_non_null(strstr(err, ":2: metrics_listen: expected PORT"));
+	}
+	assert_int_equal(load("[global]\nlog_level = notice\nsyslog = yes\n", &c, err), 0);
+	assert_int_equal(c.log_level, LOG_NOTICE);
+	assert_true(c.syslog);
+	assert_int_equal(load("[global]\nlog_level = DEBUG\n", &c, err), 0);
+	assert_int_equal(c.log_level, LOG_DEBUG);
+	assert_int_equal(load("[global]\nlog_level = loud\n", &c, err), -1);
+	assert_non_null(strstr(err, ":2: log_level: expected err, warning, notice"));
+	assert_int_equal(load("[peer 192.0.2.9]\nfast_path = no\n[peer 192.0.2.10]\nsecret = x\n",
+			      &c, err), 0);
+	addr_parse("192.0.2.9", &a);
+	assert_false(conf_peer_fast_path(&c, &a));
+	addr_parse("192.0.2.10", &a);
+	assert_true(conf_peer_fast_path(&c, &a));
+	addr_parse("192.0.2.11", &a);
+	assert_true(conf_peer_fast_path(&c, &a));
+	assert_int_equal(load("[peer 192.0.2.9]\nfast_path = maybe\n", &c, err), -1);
+}
+
+/* The least-privilege and echo-limit keys: defaults, values, range. */
+static void test_security_keys(void **state)
+{
+	struct conf c;
+	char err[256] = "";
+
+	assert_int_equal(load("[global]\n", &c, err), 0);
+	assert_string_equal(c.user, "");
+	assert_string_equal(c.ctl_group, "");
+	assert_int_equal(c.lcp_echo_rate, 10);
+	assert_int_equal(load("[global]\nuser = l2tpx\nctl_group = l2tpx-ops\n"
+			      "lcp_echo_rate = 0\n", &c, err), 0);
+	assert_string_equal(c.user, "l2tpx");
+	assert_string_equal(c.ctl_group, "l2tpx-ops");
+	assert_int_equal(c.lcp_echo_rate, 0);
+	assert_int_equal(load("[global]\nlcp_echo_rate = 100001\n", &c, err), -1);
+	assert_non_null(strstr(err, "lcp_echo_rate"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors_name_line),
+		cmocka_unit_test(test_accel_mode),
 		cmocka_unit_test(test_unknown_key_is_warning),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_operations_keys),
+		cmocka_unit_test(test_security_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

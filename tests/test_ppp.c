@@ -816,6 +816,65 @@ static void test_lcp_echo_reply(void **state)
 	expect_quiet(t);
 }
 
+/* An Echo-Request flood: the burst (lcp_echo_rate) is answered at once,
+ * then lcp_echo_rate per second; everything over the rate is dropped
+ * without a reply and counted, and the link stays up. */
+static void test_lcp_echo_flood_limited(void **state)
+{
+	static const uint8_t req[] = { PEER_MAGIC, 'f', 'l', 'o', 'o', 'd' };
+	struct pt *t = *state;
+	struct fx *f = t->f;
+	unsigned int answered = 0, sent = 0;
+
+	f->conf.lcp_echo_rate = 5;
+	f->conf.lcp_echo_interval = 0;
+	up_to_network(t);
+	ipcp_open(t);
+	expect_quiet(t);
+	/* 2000 requests per second for two seconds: 4 every 2 ms */
+	for (int ms = 0; ms < 2000; ms++) {
+		for (int k = 0; k < 4; k++, sent++)
+			send_cp(t, PPP_LCP, ECHO_REQ, (uint8_t)sent, req, sizeof(req));
+		/* the wire is bounded: read the answers as they come */
+		for (skip_zlbs(f); f->rd < f->nwire; skip_zlbs(f)) {
+			expect_cp(t, PPP_LCP, ECHO_REP);
+			answered++;
+		}
+		f->rd = f->nwire = 0;
+		advance(f, 1);
+	}
+	/* burst 5 + 5/s over the 2 s that followed (one token per 200 ms) */
+	assert_int_equal(sent, 8000);
+	assert_in_range(answered, 5 + 9, 5 + 10);
+	assert_int_equal(ps_of(t)->echo_dropped, sent - answered);
+	assert_int_equal(t->ctx->echo_dropped, sent - answered);
+	assert_int_equal(ps_of(t)->lcp.state, PPP_OPENED);
+	/* a quiet second later, one is answered again */
+	advance(f, 1000);
+	send_cp(t, PPP_LCP, ECHO_REQ, 0x99, req, sizeof(req));
+	expect_cp(t, PPP_LCP, ECHO_REP);
+	assert_int_equal(t->pkt[1], 0x99);
+	expect_quiet(t);
+}
+
+/* lcp_echo_rate 0: every request is answered. */
+static void test_lcp_echo_unlimited(void **state)
+{
+	static const uint8_t req[] = { PEER_MAGIC };
+	struct pt *t = *state;
+
+	t->f->conf.lcp_echo_rate = 0;
+	call_up(t);
+	lcp_open(t);
+	expect_cp(t, PPP_PROTO_CHAP, CHAP_CHALLENGE);
+	for (int i = 0; i < 100; i++) {
+		send_cp(t, PPP_LCP, ECHO_REQ, (uint8_t)i, req, sizeof(req));
+		expect_cp(t, PPP_LCP, ECHO_REP);
+		t->f->rd = t->f->nwire = 0;
+	}
+	assert_int_equal(ps_of(t)->echo_dropped, 0);
+}
+
 static void test_lcp_discard_identification(void **state)
 {
 	static const uint8_t disc[] = { PEER_MAGIC, 0xde, 0xad };
@@ -1586,6 +1645,132 @@ static void test_ra_ignores_offlink_rs(void **state)
 	expect_quiet(t);
 }
 
+/* ---- faults: the peer vanishes at each PPP stage ------------------------ */
+
+/* Advances until l2tpx clears the call (a CDN), at most `limit` ms; every
+ * frame on the way must be a retry of `proto`.  Returns the time taken. */
+static uint64_t until_cdn(struct pt *t, uint16_t proto, uint64_t limit)
+{
+	struct fx *f = t->f;
+	uint64_t start = f->now;
+
+	while (f->now - start < limit) {
+		advance(f, 100);
+		for (skip_zlbs(f); f->rd < f->nwire; skip_zlbs(f)) {
+			const struct sent *w = &f->wire[f->rd];
+
+			if (w->buf[0] & 0x80) {
+				expect_cdn(t);
+				return f->now - start;
+			}
+			next_frame(t);
+			if (t->proto != proto && t->proto != PPP_LCP)
+				fail_msg("protocol %#06x retried, expected %#06x", t->proto, proto);
+		}
+	}
+	fail_msg("the call was not cleared within %llu ms", (unsigned long long)limit);
+	return 0;
+}
+
+/* After each: no call, no PPP session, the pool whole again. */
+static void fault_gone(struct pt *t, uint16_t proto, uint64_t limit)
+{
+	struct check_counts n;
+
+	until_cdn(t, proto, limit);
+	n = invariant(t->f);
+	assert_int_equal(n.sessions, 0);
+	assert_int_equal(t->ctx->nsessions, 0);
+	assert_int_equal(t->ctx->pool.in_use, 0);
+	assert_int_equal(n.pool_held, 0);
+}
+
+static void test_fault_gone_during_lcp(void **state)
+{
+	struct pt *t = *state;
+
+	call_up(t);
+	invariant(t->f);
+	/* Max-Configure (10) requests 3 s apart, then the call goes */
+	fault_gone(t, PPP_LCP, 40000);
+}
+
+static void test_fault_gone_during_chap(void **state)
+{
+	struct pt *t = *state;
+
+	t->f->conf.lcp_echo_interval = 0;
+	call_up(t);
+	lcp_open(t);
+	expect_cp(t, PPP_PROTO_CHAP, CHAP_CHALLENGE);
+	invariant(t->f);
+	fault_gone(t, PPP_PROTO_CHAP, 60000);
+}
+
+/* The address is taken once authenticated: it must come back. */
+static void test_fault_gone_during_ipcp(void **state)
+{
+	struct pt *t = *state;
+
+	t->f->conf.lcp_echo_interval = 0;
+	up_to_network(t);
+	expect_cp(t, PPP_IPCP, CONF_REQ);
+	invariant(t->f);
+	fault_gone(t, PPP_IPCP, 60000);
+}
+
+/* Mid-session, with an address from the pool: the echo keepalive ends
+ * the call and the address is free again. */
+static void test_fault_gone_mid_session(void **state)
+{
+	struct pt *t = *state;
+	struct check_counts n;
+
+	t->f->conf.lcp_echo_interval = 5;
+	t->f->conf.lcp_echo_failure = 3;
+	up_to_network(t);
+	ipcp_open(t);
+	n = invariant(t->f);
+	assert_int_equal(n.established, 1);
+	assert_int_equal(n.pool_in_use, 1);
+	assert_int_equal(n.pool_held, 1);
+	fault_gone(t, PPP_LCP, 60000);
+}
+
+static void collect_problem(void *arg, const char *msg)
+{
+	char *buf = arg;
+
+	snprintf(buf + strlen(buf), 1024 - strlen(buf), "%s\n", msg);
+}
+
+/* The check is not blind: an address the pool lost track of, and one
+ * taken in the pool by nobody, are both reported, then fixed back. */
+static void test_check_finds_pool_mismatch(void **state)
+{
+	struct pt *t = *state;
+	struct check_counts n;
+	char probs[1024] = "";
+	uint32_t a, stray;
+
+	t->f->conf.lcp_echo_interval = 0;
+	up_to_network(t);
+	a = ipcp_open(t);
+	invariant(t->f);
+	pool_put(&t->ctx->pool, a);		/* the pool forgets the call's address */
+	assert_int_equal(l2tpx_check(&t->f->l, &n, collect_problem, probs), 2);
+	assert_non_null(strstr(probs, "holds 10.0.0.10, which the pool counts as free"));
+	assert_non_null(strstr(probs, "the pool counts 0 addresses in use, the sessions hold 1"));
+	assert_int_equal(pool_take(&t->ctx->pool, a, &a), 0);
+	invariant(t->f);
+	assert_int_equal(pool_take(&t->ctx->pool, 0, &stray), 0);	/* leaked */
+	probs[0] = '\0';
+	assert_int_equal(l2tpx_check(&t->f->l, &n, collect_problem, probs), 2);
+	assert_non_null(strstr(probs, "is taken in the pool but held by no session"));
+	pool_put(&t->ctx->pool, stray);
+	assert_int_equal(invariant(t->f).pool_held, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1605,6 +1790,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lcp_magic_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_reject_honoured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_echo_reply, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_echo_flood_limited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_echo_unlimited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_discard_identification, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_unknown_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_protocol_reject, setup, teardown),
@@ -1631,6 +1818,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ipv6cp_reject_honoured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipv6cp_router_advertisement, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ra_ignores_offlink_rs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_gone_during_lcp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_gone_during_chap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_gone_during_ipcp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_gone_mid_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_finds_pool_mismatch, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

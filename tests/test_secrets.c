@@ -181,7 +181,8 @@ static void test_addresses(void **state)
 				     "c lns pw -\n"
 				     "d lns pw\n"
 				     "e lns pw * 192.0.2.7 # any, or this one\n"
-				     "f lns pw 203.0.113.9 *\n");
+				     "f lns pw 203.0.113.9 *\n"
+				     "g lns pw 192.0.2.200/25 198.51.100.7\n");
 	const struct secret *e;
 	struct in_addr a;
 	char buf[16];
@@ -194,6 +195,15 @@ static void test_addresses(void **state)
 	assert_int_equal(e->addr[1].s_addr, inet_addr("10.0.0.2"));
 	assert_int_equal(secrets_lookup(s, "a", "lns", buf, sizeof(buf), &a), 0);
 	assert_int_equal(a.s_addr, inet_addr("10.0.0.1"));
+
+	/* pppd's prefix form (chapsecrets.sample: 192.168.1.128/25): allowed
+	 * addresses, host bits cleared; not a static address */
+	e = secrets_find(s, "g", "lns");
+	assert_int_equal(e->nnet, 1);
+	assert_int_equal(e->net[0].net.s_addr, inet_addr("192.0.2.128"));
+	assert_int_equal(e->net[0].len, 25);
+	assert_int_equal(e->naddr, 1);
+	assert_int_equal(e->addr[0].s_addr, inet_addr("198.51.100.7"));
 
 	e = secrets_find(s, "b", "lns");
 	assert_true(e->addr_any);
@@ -243,7 +253,10 @@ static void test_bad_lines(void **state)
 		{ "alice lns # pw\n", 1, "no secret" },
 		{ "a lns pw 10.0.0.256\n", 1, "\"10.0.0.256\": not an IPv4 address" },
 		{ "a lns pw 10.0.0.1 host.example\n", 1, "host.example" },
-		{ "a lns pw 10.0.0.0/24\n", 1, "10.0.0.0/24" },
+		{ "a lns pw 10.0.0.0/33\n", 1, "10.0.0.0/33" },
+		{ "a lns pw 10.0.0.0/\n", 1, "10.0.0.0/" },
+		{ "a lns pw 10.0.0.0/x\n", 1, "10.0.0.0/x" },
+		{ "a lns pw 10.0.0.0/24 -\n", 1, "must stand alone" },
 		{ "a lns pw 2001:db8::1\n", 1, "2001:db8::1" },
 		{ "a lns pw !10.0.0.1\n", 1, "!10.0.0.1" },
 		{ "a lns pw - 10.0.0.1\n", 1, "must stand alone" },

@@ -175,6 +175,8 @@ static void test_bad_version(void **state)
 	assert_true(m->result.has_error);
 	assert_int_equal(m->result.error, 0x0100);
 	assert_int_equal(f->l.stats.tunnels_established, 0);
+	/* counted by result code, for the metrics */
+	assert_int_equal(f->l.stats.stopccn_sent[L2TP_STOPCCN_BAD_VERSION], 1);
 }
 
 static void test_hello(void **state)
@@ -543,6 +545,13 @@ static void test_cdn_from_peer(void **state)
 	send_type(f, &p, L2TP_MSG_CDN, sid, 5);
 	assert_int_equal(f->downs, 1);
 	assert_int_equal(f->down_sid, sid);
+	{
+		uint64_t n = 0;
+
+		for (int i = 0; i < L2TP_RESULT_SLOTS; i++)
+			n += f->l.stats.cdn_received[i];
+		assert_int_equal(n, 1);	/* one CDN received, under its result code */
+	}
 	assert_null(l2tp_session_find(&f->l, p.ltid, sid));
 	assert_int_equal(f->l.nsessions, 0);
 	assert_int_equal(t->nsessions, 0);
@@ -604,6 +613,8 @@ static void test_local_cdn(void **state)
 	assert_int_equal(m->result.result, L2TP_CDN_GENERAL_ERROR);
 	assert_true(m->result.has_error);
 	assert_int_equal(m->result.error, L2TP_ERR_VENDOR);
+	assert_int_equal(f->l.stats.cdn_sent[L2TP_CDN_ADMIN], 1);
+	assert_int_equal(f->l.stats.cdn_sent[L2TP_CDN_GENERAL_ERROR], 1);
 	assert_string_equal(l2tp_bytes_str(&m->result.msg, text, sizeof(text)), "ppp failed");
 	assert_int_equal(f->downs, 2);
 
@@ -710,6 +721,7 @@ static void test_ocrq_refused(void **state)
 	assert_int_equal(f->l.nsessions, 0);
 	assert_int_equal(t->state, TUNNEL_ESTABLISHED);
 	assert_int_equal(f->l.stats.sessions_refused, 1);
+	assert_int_equal(f->l.stats.cdn_sent[L2TP_CDN_NO_FACILITIES_PERM], 1);
 }
 
 /* An ICRQ whose Assigned Session ID is 0 (§4.4.3: non-zero) is dropped:
@@ -1843,6 +1855,310 @@ static void test_two_lacs_behind_nat(void **state)
 	assert_int_equal(tb->peer.port, 1702);
 }
 
+/* ---- faults: a peer that vanishes or misbehaves; after each, the
+ * invariant (calls, PPP sessions, pool agree) holds ------------------------ */
+
+/* The peer vanishes after its SCCRQ: the SCCRP is retried, then the
+ * unfinished tunnel is freed and nothing is left. */
+static void test_fault_gone_after_sccrq(void **state)
+{
+	struct fx *f = *state;
+	struct peer p;
+
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 100);
+	lns_sccrq(f, &p);
+	assert_int_equal(f->l.npending, 1);
+	invariant(f);
+	advance(f, hold_period(&f->conf));
+	assert_int_equal(f->l.ntunnels, 0);
+	assert_int_equal(f->l.npending, 0);
+	invariant(f);
+}
+
+/* The peer acknowledges our ICRP and never sends its ICCN: the call is
+ * cleared with a CDN after L2TP_CALL_SETUP_MS; the tunnel stays. */
+static void test_fault_no_iccn(void **state)
+{
+	struct fx *f = *state;
+	const struct l2tp_msg *m;
+	struct l2tp_tunnel *t;
+	struct peer p;
+	uint16_t sid;
+
+	f->conf.hello_interval = 0;
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 100);
+	t = lns_establish(f, &p);
+	send_type(f, &p, L2TP_MSG_ICRQ, 0, 5);
+	sid = expect(f, &p, L2TP_MSG_ICRP)->assigned_session_id;
+	send_ack(f, &p);
+	assert_int_equal(invariant(f).sessions, 1);
+	advance(f, L2TP_CALL_SETUP_MS - 1);
+	skip_zlbs(f);
+	expect_none(f);
+	assert_non_null(l2tp_session_find(&f->l, t->id, sid));
+	advance(f, 1);
+	m = expect(f, &p, L2TP_MSG_CDN);
+	assert_int_equal(m->hdr.session_id, 5);
+	assert_int_equal(m->assigned_session_id, sid);
+	assert_int_equal(m->result.result, L2TP_CDN_GENERAL_ERROR);
+	assert_null(l2tp_session_find(&f->l, t->id, sid));
+	assert_int_equal(f->downs, 0);		/* never up, so never down */
+	assert_int_equal(t->state, TUNNEL_ESTABLISHED);
+	assert_int_equal(invariant(f).sessions, 0);
+	/* an ICCN arriving late finds no call */
+	send_type(f, &p, L2TP_MSG_ICCN, sid, 0);
+	assert_int_equal(f->l.nsessions, 0);
+	assert_int_equal(f->ups, 0);
+	invariant(f);
+}
+
+/* The peer vanishes altogether after its ICRQ (our ICRP never acked):
+ * the tunnel fails after the retries, its calls with it. */
+static void test_fault_gone_after_icrq(void **state)
+{
+	struct fx *f = *state;
+	struct peer p;
+
+	f->conf.hello_interval = 0;
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 100);
+	lns_establish(f, &p);
+	lns_call(f, &p, 4);
+	send_type(f, &p, L2TP_MSG_ICRQ, 0, 5);
+	expect(f, &p, L2TP_MSG_ICRP);
+	assert_int_equal(invariant(f).established, 1);
+	advance(f, hold_period(&f->conf));
+	assert_int_equal(f->l.ntunnels, 0);
+	assert_int_equal(f->l.nsessions, 0);
+	assert_int_equal(f->downs, 1);		/* the established call */
+	assert_int_equal(f->l.stats.tunnels_failed, 1);
+	invariant(f);
+}
+
+/* The peer vanishes mid-session: HELLO goes unanswered, the tunnel and
+ * every call go down. */
+static void test_fault_gone_mid_session(void **state)
+{
+	struct fx *f = *state;
+	struct peer p;
+
+	f->conf.hello_interval = 10;
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 100);
+	lns_establish(f, &p);
+	for (uint16_t psid = 1; psid <= 3; psid++)
+		lns_call(f, &p, psid);
+	assert_int_equal(invariant(f).established, 3);
+	advance(f, 10000 + hold_period(&f->conf));
+	assert_int_equal(f->l.ntunnels, 0);
+	assert_int_equal(f->downs, 3);
+	assert_int_equal(invariant(f).sessions, 0);
+}
+
+/* StopCCN while a call is being set up (ICRP sent, no ICCN): the call
+ * goes with the tunnel, never reported up or down, and an ICCN that
+ * follows in the hold period sets up nothing. */
+static void test_fault_stopccn_during_call_setup(void **state)
+{
+	struct fx *f = *state;
+	struct l2tp_tunnel *t;
+	struct peer p;
+	uint16_t sid;
+
+	f->conf.hello_interval = 0;
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 100);
+	t = lns_establish(f, &p);
+	send_type(f, &p, L2TP_MSG_ICRQ, 0, 5);
+	sid = expect(f, &p, L2TP_MSG_ICRP)->assigned_session_id;
+	send_type(f, &p, L2TP_MSG_STOPCCN, 0, 0);
+	expect(f, &p, L2TP_MSG_ZLB);
+	assert_int_equal(t->state, TUNNEL_CLOSING);
+	assert_int_equal(f->l.nsessions, 0);
+	assert_int_equal(f->ups + f->downs, 0);
+	invariant(f);
+	send_type(f, &p, L2TP_MSG_ICCN, sid, 0);
+	assert_int_equal(f->l.nsessions, 0);
+	assert_int_equal(f->ups, 0);
+	advance(f, hold_period(&f->conf));
+	assert_int_equal(f->l.ntunnels, 0);
+	invariant(f);
+}
+
+/* Crossing CDNs on one call of two: the other call and the tunnel carry
+ * on, and the invariant holds. */
+static void test_fault_crossing_cdns_invariant(void **state)
+{
+	struct fx *f = *state;
+	struct l2tp_session *s;
+	struct peer p;
+	uint16_t sid;
+
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 100);
+	lns_establish(f, &p);
+	lns_call(f, &p, 4);
+	s = lns_call(f, &p, 5);
+	sid = s->id;
+	l2tp_session_close(s, L2TP_CDN_ADMIN, 0, NULL);
+	send_type(f, &p, L2TP_MSG_CDN, sid, 5);
+	expect(f, &p, L2TP_MSG_CDN);
+	assert_int_equal(invariant(f).established, 1);
+	/* the peer redials with the same session id at once */
+	lns_call(f, &p, 5);
+	assert_int_equal(invariant(f).established, 2);
+}
+
+/* A second ICRQ (new Ns) with the Assigned Session ID of a call we have,
+ * set up or still setting up: acknowledged, never answered, one session. */
+static void test_fault_duplicate_icrq_same_session_id(void **state)
+{
+	struct fx *f = *state;
+	const struct l2tp_msg *m;
+	struct peer p;
+
+	f->conf.hello_interval = 0;
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 100);
+	lns_establish(f, &p);
+	send_type(f, &p, L2TP_MSG_ICRQ, 0, 5);
+	expect(f, &p, L2TP_MSG_ICRP);
+	send_type(f, &p, L2TP_MSG_ICRQ, 0, 5);		/* while waiting for ICCN */
+	advance(f, f->conf.rdt.ack_delay_ms);
+	m = expect(f, &p, L2TP_MSG_ZLB);
+	assert_int_equal(m->hdr.nr, p.ns);
+	expect_none(f);
+	assert_int_equal(f->l.nsessions, 1);
+	assert_int_equal(f->l.stats.sessions_created, 1);
+	send_type(f, &p, L2TP_MSG_ICCN, f->l.tunnels[p.ltid]->sessions->id, 0);
+	assert_int_equal(f->ups, 1);
+	send_type(f, &p, L2TP_MSG_ICRQ, 0, 5);		/* and once established */
+	advance(f, f->conf.rdt.ack_delay_ms);
+	m = expect(f, &p, L2TP_MSG_ZLB);
+	assert_int_equal(m->hdr.nr, p.ns);
+	expect_none(f);
+	assert_int_equal(f->l.nsessions, 1);
+	assert_int_equal(invariant(f).established, 1);
+}
+
+/* Messages with an Ns beyond the window are dropped: not delivered, never
+ * acknowledged past what arrived in order, the tunnel lives on. */
+static void test_fault_ns_out_of_window(void **state)
+{
+	static const uint16_t ahead[] = { 4, 100, 0x7fff, 0x8000, 0xffff };
+	struct fx *f = *state;
+	struct l2tp_tunnel *t;
+	struct peer p;
+
+	f->conf.hello_interval = 0;
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 100);
+	t = lns_establish(f, &p);
+	for (size_t i = 0; i < sizeof(ahead) / sizeof(ahead[0]); i++) {
+		msg(&p, L2TP_MSG_ICRQ);
+		put_required(&p, L2TP_MSG_ICRQ, 50 + i);
+		send_raw(f, &p, &p.ep, 0, (uint16_t)(p.ns + ahead[i]), p.nr);
+		advance(f, f->conf.rdt.ack_delay_ms);
+		while (f->rd < f->nwire) {
+			expect(f, &p, L2TP_MSG_ZLB);
+			assert_int_equal(f->m.hdr.nr, p.ns);	/* not beyond */
+		}
+		assert_int_equal(f->l.nsessions, 0);
+		assert_int_equal(t->state, TUNNEL_ESTABLISHED);
+	}
+	assert_true(t->rdt.n_out_of_window >= 1);
+	/* in order again: served as usual */
+	lns_call(f, &p, 5);
+	assert_int_equal(invariant(f).established, 1);
+}
+
+/* Right after its StopCCN the peer opens a new tunnel reusing its old
+ * Assigned Tunnel ID: a new tunnel with a new id of ours, not a
+ * retransmission to the old one in its hold period; the old one goes at
+ * the end of the hold period, the new one stays. */
+static void test_fault_tunnel_id_reuse(void **state)
+{
+	struct fx *f = *state;
+	struct l2tp_tunnel *old, *nt;
+	struct peer p, q;
+	uint16_t old_id;
+
+	f->conf.hello_interval = 0;
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 100);
+	old = lns_establish(f, &p);
+	old_id = old->id;
+	lns_call(f, &p, 5);
+	send_type(f, &p, L2TP_MSG_STOPCCN, 0, 0);
+	expect(f, &p, L2TP_MSG_ZLB);
+	assert_int_equal(old->state, TUNNEL_CLOSING);
+	/* the same address, port and Assigned Tunnel ID, Ns 0 again */
+	peer_init(&q, p.ep, 100);
+	nt = lns_sccrq(f, &q);
+	assert_int_not_equal(nt->id, old_id);
+	assert_ptr_not_equal(nt, old);
+	assert_int_equal(nt->state, TUNNEL_WAIT_CTL_CONN);
+	assert_int_equal(old->state, TUNNEL_CLOSING);
+	assert_int_equal(f->l.ntunnels, 2);
+	send_type(f, &q, L2TP_MSG_SCCCN, 0, 0);
+	assert_int_equal(nt->state, TUNNEL_ESTABLISHED);
+	lns_call(f, &q, 5);
+	/* the old tunnel's peer retransmits its StopCCN: acked there only */
+	advance(f, 500);
+	skip_zlbs(f);
+	msg(&p, L2TP_MSG_STOPCCN);
+	put_required(&p, L2TP_MSG_STOPCCN, 0);
+	send_raw(f, &p, &p.ep, 0, p.ns - 1, p.nr);
+	assert_int_equal(nt->state, TUNNEL_ESTABLISHED);
+	assert_int_equal(nt->nsessions, 1);
+	assert_int_equal(invariant(f).established, 1);
+	advance(f, hold_period(&f->conf));
+	assert_null(l2tp_tunnel_find(&f->l, old_id));
+	assert_ptr_equal(l2tp_tunnel_find(&f->l, nt->id), nt);
+	assert_int_equal(nt->state, TUNNEL_ESTABLISHED);
+	assert_int_equal(f->l.ntunnels, 1);
+	assert_int_equal(invariant(f).established, 1);
+}
+
+/* An ICRQ flood on one tunnel, never followed by ICCN: sessions stop at
+ * max_sessions_per_tunnel (CDN result 4, temporary lack of resources),
+ * an established call is untouched, and once the setup deadline passes
+ * only the established call is left. */
+static void test_fault_icrq_flood(void **state)
+{
+	struct fx *f = *state;
+	struct l2tp_session *s;
+	struct peer p;
+	unsigned int refused = 0, answered = 0;
+
+	f->conf.hello_interval = 0;
+	f->conf.max_sessions_per_tunnel = 50;
+	peer_init(&p, ep4(192, 0, 2, 1, 1701), 100);
+	p.rws = 64;
+	lns_establish(f, &p);
+	s = lns_call(f, &p, 1);
+	for (uint16_t psid = 2; psid < 302; psid++) {
+		const struct l2tp_msg *m;
+
+		send_type(f, &p, L2TP_MSG_ICRQ, 0, psid);
+		skip_zlbs(f);
+		m = expect(f, &p, f->l.nsessions < 50 || answered < 49 ? L2TP_MSG_ICRP :
+								   L2TP_MSG_CDN);
+		if (m->type == L2TP_MSG_ICRP) {
+			answered++;
+		} else {
+			refused++;
+			assert_int_equal(m->result.result, L2TP_CDN_NO_FACILITIES_TEMP);
+		}
+		send_ack(f, &p);
+		f->rd = f->nwire = 0;
+	}
+	assert_int_equal(answered, 49);
+	assert_int_equal(refused, 300 - 49);
+	assert_int_equal(f->l.nsessions, 50);
+	assert_int_equal(f->l.stats.sessions_refused, refused);
+	assert_int_equal(s->state, SESSION_ESTABLISHED);
+	assert_int_equal(invariant(f).established, 1);
+	advance(f, L2TP_CALL_SETUP_MS);
+	assert_int_equal(f->l.nsessions, 1);
+	assert_ptr_equal(l2tp_session_find(&f->l, p.ltid, s->id), s);
+	assert_int_equal(f->downs, 0);
+	assert_int_equal(invariant(f).established, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1900,6 +2216,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ids_zero_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nat_rebind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_lacs_behind_nat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_gone_after_sccrq, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_no_iccn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_gone_after_icrq, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_gone_mid_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_stopccn_during_call_setup, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fault_crossing_cdns_invariant, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fault_duplicate_icrq_same_session_id, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fault_ns_out_of_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_tunnel_id_reuse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_icrq_flood, setup, teardown),
 	};
 
 	log_set_level(getenv("TEST_LOG") ? LOG_DEBUG : -1);

@@ -99,6 +99,41 @@ static void test_num(void **state)
 	assert_int_equal(num_parse(NULL, 0, 65535, &v), -1);
 }
 
+/* The token bucket: a full burst at once, then `rate` per second, never
+ * more than the burst after idling, nothing from a clock going back. */
+static void test_tbucket(void **state)
+{
+	struct tbucket b;
+	int n;
+
+	tbucket_init(&b, 10, 5, 1000);
+	for (n = 0; n < 100 && tbucket_take(&b, 1000); n++)
+		;
+	assert_int_equal(n, 5);			/* the burst */
+	assert_false(tbucket_take(&b, 1099));	/* 0.99 token */
+	assert_true(tbucket_take(&b, 1100));	/* 100 ms at 10/s = one */
+	assert_false(tbucket_take(&b, 1100));
+	/* over one second at a steady offered load of 1000/s: rate + nothing more */
+	n = 0;
+	for (uint64_t t = 1101; t <= 2100; t++)
+		n += tbucket_take(&b, t);
+	assert_int_equal(n, 10);
+	/* an hour idle refills only up to the burst */
+	for (n = 0; n < 100 && tbucket_take(&b, 2100 + 3600000); n++)
+		;
+	assert_int_equal(n, 5);
+	/* the clock going back gives nothing */
+	assert_false(tbucket_take(&b, 1000));
+	/* huge rate and burst do not overflow */
+	tbucket_init(&b, UINT32_MAX, UINT32_MAX, 0);
+	assert_true(tbucket_take(&b, UINT64_MAX / 2));
+	/* rate 0: unlimited */
+	tbucket_init(&b, 0, 0, 0);
+	for (n = 0; n < 10000 && tbucket_take(&b, 0); n++)
+		;
+	assert_int_equal(n, 10000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +143,7 @@ int main(void)
 		cmocka_unit_test(test_prefix),
 		cmocka_unit_test(test_prefix_bad),
 		cmocka_unit_test(test_num),
+		cmocka_unit_test(test_tbucket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Configuration parsing with libinih, with file:line in every message. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,39 @@ void conf_defaults(struct conf *c)
 	c->mtu = 1500;
 	c->lcp_echo_interval = 30;
 	c->lcp_echo_failure = 4;
+	c->lcp_echo_rate = 10;
 	c->ipv6cp = true;
+	c->log_level = -1;
+	c->metrics_sessions = true;
+}
+
+/* metrics_listen: "PORT" (on 127.0.0.1), "ADDR:PORT" or "[V6ADDR]:PORT". */
+static int parse_listen(const char *v, struct l2tpx_addr *a, uint16_t *port)
+{
+	char host[64];
+	const char *colon = strrchr(v, ':');
+	unsigned long n;
+	size_t hl;
+
+	if (!colon) {
+		if (num_parse(v, 1, 65535, &n))
+			return -1;
+		*port = n;
+		return addr_parse("127.0.0.1", a) < 0 ? -1 : 0;
+	}
+	if (num_parse(colon + 1, 1, 65535, &n))
+		return -1;
+	hl = colon - v;
+	if (hl >= 2 && v[0] == '[' && v[hl - 1] == ']')
+		v++, hl -= 2;
+	if (!hl || hl >= sizeof(host))
+		return -1;
+	memcpy(host, v, hl);
+	host[hl] = '\0';
+	if (addr_parse(host, a) < 0)
+		return -1;
+	*port = n;
+	return 0;
 }
 
 /* inih calls the reader once per line: counting here gives the handler
@@ -66,7 +99,10 @@ static int fail(struct parse_ctx *p, const char *fmt, const char *a, const char 
 	char msg[256];
 
 	snprintf(msg, sizeof(msg), fmt, a, b);
-	snprintf(p->err, p->errlen, "%s:%d: %s", p->path, p->line, msg);
+	if (p->line)
+		snprintf(p->err, p->errlen, "%s:%d: %s", p->path, p->line, msg);
+	else
+		snprintf(p->err, p->errlen, "%s: %s", p->path, msg);
 	p->failed = 1;
 	return 0;
 }
@@ -204,12 +240,20 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 		c->ipv6_pool_len = px.len;
 		return 1;
 	}
+	if (!strcmp(name, "mode")) {
+		if (strcmp(value, "accel") && strcmp(value, "daemon"))
+			return fail(p, "mode: expected daemon or accel, got \"%s\"%s", value, "");
+		c->accel = !strcmp(value, "accel");
+		return 1;
+	}
+	STR("accel_kernel_ifaces", c->accel_kernel_ifaces)
 	STR("auth_name", c->auth_name)
 	STR("chap_secrets", c->chap_secrets)
 	STR("pap_secrets", c->pap_secrets)
 	UINT("mtu", c->mtu, 576, 9216)
 	UINT("lcp_echo_interval", c->lcp_echo_interval, 0, 3600)
 	UINT("lcp_echo_failure", c->lcp_echo_failure, 1, 100)
+	UINT("lcp_echo_rate", c->lcp_echo_rate, 0, 100000)
 	UINT("mss", c->mss, 0, 65535)
 	BOOL("ipv6cp", c->ipv6cp)
 	BOOL("proxy_lcp", c->proxy_lcp)
@@ -220,6 +264,9 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 	STR("core", c->core)
 	STR("subscriber_dev", c->subscriber_dev)
 	STR("ctl_socket", c->ctl_socket)
+	STR("ctl_group", c->ctl_group)
+	STR("user", c->user)
+	STR("state_file", c->state_file)
 	UINT("hello_interval", c->hello_interval, 0, 3600)
 	UINT("retransmit_initial_ms", c->rdt.rtx_initial_ms, 100, 60000)
 	UINT("retransmit_cap_ms", c->rdt.rtx_cap_ms, 1000, 600000)
@@ -233,6 +280,26 @@ static int global_key(struct parse_ctx *p, const char *name, const char *value)
 	BOOL("lns", c->lns)
 	BOOL("hide_avps", c->hide_avps)
 	BOOL("challenge", c->challenge)
+	if (!strcmp(name, "metrics_listen")) {
+		if (!strcasecmp(value, "no") || !strcasecmp(value, "off")) {
+			c->metrics_port = 0;
+			return 1;
+		}
+		if (parse_listen(value, &c->metrics_addr, &c->metrics_port))
+			return fail(p, "%s: expected PORT, ADDR:PORT or [ADDR]:PORT, got \"%s\"", name,
+				    value);
+		return 1;
+	}
+	if (!strcmp(name, "log_level")) {
+		if ((c->log_level = log_level_parse(value)) < 0)
+			return fail(p, "%s: expected err, warning, notice, info or debug, got \"%s\"",
+				    name, value);
+		return 1;
+	}
+	BOOL("syslog", c->syslog)
+	BOOL("metrics_sessions", c->metrics_sessions)
+	if (!p->line)
+		return fail(p, "unknown key \"%s\"%s", name, "");
 	log_warnx("%s:%d: unknown key \"%s\" in [global], ignored", p->path, p->line, name);
 	return 1;
 }
@@ -244,6 +311,14 @@ static int peer_key(struct parse_ctx *p, struct conf_peer *pr, const char *name,
 		if (parse_str(value, pr->secret, sizeof(pr->secret)))
 			return fail(p, "%s: too long%s", name, "");
 		pr->has_secret = true;
+		return 1;
+	}
+	if (!strcmp(name, "fast_path")) {
+		bool on;
+
+		if (parse_bool(value, &on))
+			return fail(p, "%s: expected yes or no, got \"%s\"", name, value);
+		pr->no_fast_path = !on;
 		return 1;
 	}
 	log_warnx("%s:%d: unknown key \"%s\" in [peer], ignored", p->path, p->line, name);
@@ -360,6 +435,14 @@ int conf_load(const char *path, struct conf *c, char *err, size_t errlen)
 	return 0;
 }
 
+bool conf_peer_fast_path(const struct conf *c, const struct l2tpx_addr *a)
+{
+	for (int i = 0; i < c->npeers; i++)
+		if (!memcmp(&c->peers[i].addr, a, sizeof(*a)) && c->peers[i].no_fast_path)
+			return false;
+	return true;
+}
+
 const char *conf_peer_secret(const struct conf *c, const struct l2tpx_addr *a)
 {
 	int i;
@@ -371,4 +454,36 @@ const char *conf_peer_secret(const struct conf *c, const struct l2tpx_addr *a)
 		if (!memcmp(&c->lacs[i].lns, a, sizeof(*a)) && c->lacs[i].has_secret)
 			return c->lacs[i].secret;
 	return c->has_secret ? c->secret : NULL;
+}
+
+int conf_set(struct conf *c, const char *name, const char *value, char *err, size_t errlen)
+{
+	struct parse_ctx p = { .path = "-o", .c = c, .err = err, .errlen = errlen };
+
+	global_key(&p, name, value);
+	return p.failed ? -1 : 0;
+}
+
+const char *conf_host_secret(const struct conf *c, const char *host)
+{
+	for (int i = 0; i < c->nhost_secrets; i++)
+		if (!strcasecmp(c->host_secrets[i].host, host))
+			return c->host_secrets[i].secret;
+	return NULL;
+}
+
+bool conf_peer_allowed(const struct conf *c, const struct l2tpx_addr *a)
+{
+	static const uint8_t v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+	uint32_t h;
+
+	if (!c->access_control)
+		return true;
+	if (memcmp(a->a8, v4mapped, sizeof(v4mapped)))
+		return false;	/* xl2tpd's lists hold IPv4 addresses only */
+	h = ntohl(a->a32[3]);
+	for (int i = 0; i < c->nacl; i++)
+		if (h >= c->acl[i].first && h <= c->acl[i].last)
+			return true;
+	return false;
 }

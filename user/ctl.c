@@ -3,6 +3,7 @@
 #define _GNU_SOURCE	/* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <grp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +14,12 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "check.h"
 #include "ctl.h"
 #include "log.h"
+#include "metrics.h"
 #include "ppp.h"
+#include "state.h"
 #include "util.h"
 
 #define REQ_MAX	512
@@ -25,13 +29,28 @@ struct ctl {
 	struct l2tp *l;
 	int fd;
 	char path[108];
+	const char *ext_word;
+	json_object *(*ext_fn)(void *arg, int argc, char **argv);
+	void *ext_arg;
 };
 
-static json_object *ep_json(const struct udp_ep *ep)
+void ctl_set_ext(struct ctl *c, const char *word,
+		 struct json_object *(*fn)(void *arg, int argc, char **argv), void *arg)
 {
-	char b[64];
+	c->ext_word = word;
+	c->ext_fn = fn;
+	c->ext_arg = arg;
+}
 
-	return json_object_new_string(udp_ep_str(ep, b, sizeof(b)));
+/* An endpoint as two fields, "peer": address and "peer_port": number, the
+ * same shape as the data plane's sessions (docs/CLI.md). */
+static void ep_json(json_object *o, const char *name, const struct udp_ep *ep)
+{
+	char b[INET6_ADDRSTRLEN], port[32];
+
+	json_object_object_add(o, name, json_object_new_string(addr_str(&ep->addr, b, sizeof(b))));
+	snprintf(port, sizeof(port), "%s_port", name);
+	json_object_object_add(o, port, json_object_new_int(ep->port));
 }
 
 static json_object *tunnels_json(struct l2tp *l)
@@ -49,8 +68,8 @@ static json_object *tunnels_json(struct l2tp *l)
 		json_object_object_add(o, "peer_tunnel", json_object_new_int(t->peer_id));
 		json_object_object_add(o, "state", json_object_new_string(tunnel_state_str(t->state)));
 		json_object_object_add(o, "role", json_object_new_string(t->lac ? "lac" : "lns"));
-		json_object_object_add(o, "peer", ep_json(&t->peer));
-		json_object_object_add(o, "local", ep_json(&t->local));
+		ep_json(o, "peer", &t->peer);
+		ep_json(o, "local", &t->local);
 		json_object_object_add(o, "peer_host", json_object_new_string(t->peer_host));
 		json_object_object_add(o, "peer_vendor", json_object_new_string(t->peer_vendor));
 		json_object_object_add(o, "sessions", json_object_new_int(t->nsessions));
@@ -82,6 +101,7 @@ static void ppp_json(const struct ppp_session *ps, json_object *o)
 		json_object_object_add(o, "local_ip", json_object_new_string(
 					inet_ntop(AF_INET, &ps->our_ip, a, sizeof(a))));
 	json_object_object_add(o, "fast_path", json_object_new_boolean(ps->in_dp));
+	json_object_object_add(o, "echo_dropped", json_object_new_int64(ps->echo_dropped));
 }
 
 static json_object *sessions_json(struct l2tp *l)
@@ -102,7 +122,7 @@ static json_object *sessions_json(struct l2tp *l)
 					       json_object_new_string(session_state_str(s->state)));
 			json_object_object_add(o, "role",
 					       json_object_new_string(s->lac ? "lac" : "lns"));
-			json_object_object_add(o, "peer", ep_json(&t->peer));
+			ep_json(o, "peer", &t->peer);
 			json_object_object_add(o, "call_serial", json_object_new_int64(s->call_serial));
 			json_object_object_add(o, "seq_required",
 					       json_object_new_boolean(s->seq_required));
@@ -116,31 +136,40 @@ static json_object *sessions_json(struct l2tp *l)
 	return a;
 }
 
+/* The control plane's counters: the same table the metrics use. */
 static json_object *stats_json(struct l2tp *l)
 {
-	const struct l2tp_stats *st = &l->stats;
-	json_object *o = json_object_new_object();
+	struct metrics_ctl c;
 
-#define S(f) json_object_object_add(o, #f, json_object_new_int64(st->f))
-	S(rx_control);
-	S(rx_data);
-	S(rx_bad_header);
-	S(rx_unknown_tunnel);
-	S(rx_data_unknown_session);
-	S(rx_parse_errors);
-	S(sccrq_refused_limit);
-	S(sccrq_dropped_pending);
-	S(sccrq_dropped_rate);
-	S(tunnels_created);
-	S(tunnels_established);
-	S(tunnels_failed);
-	S(sessions_created);
-	S(sessions_established);
-	S(sessions_refused);
-#undef S
-	json_object_object_add(o, "tunnels", json_object_new_int(l->ntunnels));
-	json_object_object_add(o, "tunnels_pending", json_object_new_int(l->npending));
-	json_object_object_add(o, "sessions", json_object_new_int(l->nsessions));
+	metrics_collect_ctl(&c, l, l->sops == &ppp_l2tp_ops ? l->sops_arg : NULL);
+	return metrics_ctl_to_json(&c);
+}
+
+#define CHECK_LISTED	100	/* problems listed in a reply; all are counted */
+
+static void check_problem(void *arg, const char *msg)
+{
+	if (json_object_array_length(arg) < CHECK_LISTED)
+		json_object_array_add(arg, json_object_new_string(msg));
+}
+
+/* The daemon against the maps and the pool (check.h). */
+static json_object *check_json(struct l2tp *l)
+{
+	json_object *o = json_object_new_object(), *p = json_object_new_array();
+	struct check_counts n;
+	int bad = l2tpx_check(l, &n, check_problem, p);
+
+	json_object_object_add(o, "ok", json_object_new_boolean(!bad));
+	json_object_object_add(o, "nproblems", json_object_new_int(bad));
+	json_object_object_add(o, "sessions", json_object_new_int(n.sessions));
+	json_object_object_add(o, "established", json_object_new_int(n.established));
+	json_object_object_add(o, "fast_path", json_object_new_int(n.fast_path));
+	json_object_object_add(o, "dp_sessions",
+			       n.have_dp ? json_object_new_int(n.dp_sessions) : NULL);
+	json_object_object_add(o, "pool_in_use", json_object_new_int(n.pool_in_use));
+	json_object_object_add(o, "pool_held", json_object_new_int(n.pool_held));
+	json_object_object_add(o, "problems", p);
 	return o;
 }
 
@@ -154,6 +183,29 @@ static json_object *error_json(const char *fmt, const char *arg)
 	return o;
 }
 
+/* A real teardown (a stop keeps everything for the next l2tpxd): every
+ * tunnel cleared with StopCCN, so its calls leave the maps and give their
+ * addresses back; daemon map entries nothing owns go too; the state file
+ * follows (empty). */
+static json_object *flush_json(struct l2tp *l)
+{
+	const struct ppp_ctx *pc = l->sops == &ppp_l2tp_ops ? l->sops_arg : NULL;
+	json_object *o = json_object_new_object();
+	int n = 0, orphans;
+
+	for (int i = 1; i < 65536; i++)
+		if (l->tunnels[i] && l->tunnels[i]->state != TUNNEL_CLOSING) {
+			l2tp_tunnel_close(l->tunnels[i], L2TP_STOPCCN_CLEAR, 0,
+					  "flushed by the operator");
+			n++;
+		}
+	orphans = state_reconcile_maps(pc ? pc->dp : NULL, l);
+	log_info("flush: %d tunnels cleared, %d orphan map entries removed", n, orphans);
+	json_object_object_add(o, "tunnels_cleared", json_object_new_int(n));
+	json_object_object_add(o, "map_entries_removed", json_object_new_int(orphans));
+	return o;
+}
+
 static json_object *handle(struct ctl *c, char *req)
 {
 	char *argv[8], *save;
@@ -164,6 +216,8 @@ static json_object *handle(struct ctl *c, char *req)
 	for (char *tok = strtok_r(req, " \t\r\n", &save); tok && argc < 8;
 	     tok = strtok_r(NULL, " \t\r\n", &save))
 		argv[argc++] = tok;
+	if (argc >= 1 && c->ext_fn && !strcmp(argv[0], c->ext_word))
+		return c->ext_fn(c->ext_arg, argc, argv);
 	if (argc == 2 && !strcmp(argv[0], "tunnel") && !strcmp(argv[1], "show")) {
 		o = json_object_new_object();
 		json_object_object_add(o, "tunnels", tunnels_json(c->l));
@@ -176,6 +230,8 @@ static json_object *handle(struct ctl *c, char *req)
 	}
 	if (argc == 1 && !strcmp(argv[0], "stats"))
 		return stats_json(c->l);
+	if (argc == 1 && !strcmp(argv[0], "check"))
+		return check_json(c->l);
 	if (argc >= 3 && !strcmp(argv[0], "tunnel") && !strcmp(argv[1], "add")) {
 		struct udp_ep ep = { .port = L2TPX_DEFAULT_PORT };
 		struct l2tp_tunnel *t;
@@ -211,6 +267,8 @@ static json_object *handle(struct ctl *c, char *req)
 		l2tp_session_close(s, L2TP_CDN_ADMIN, 0, "cleared by the operator");
 		return json_object_new_object();
 	}
+	if (argc == 1 && !strcmp(argv[0], "flush"))
+		return flush_json(c->l);
 	return error_json("unknown request: %s", argc ? argv[0] : "(empty)");
 }
 
@@ -281,6 +339,29 @@ fail:
 		close(c->fd);
 	free(c);
 	return NULL;
+}
+
+int ctl_set_group(struct ctl *c, const char *group)
+{
+	struct group *gr;
+
+	if (!group || !*group)
+		return chmod(c->path, 0600) ? -errno : 0;
+	errno = 0;
+	gr = getgrnam(group);
+	if (!gr) {
+		log_warnx("ctl: group %s: %s; create it (groupadd --system %s) or remove "
+			  "`ctl_group`", group, errno ? strerror(errno) : "no such group", group);
+		return -ENOENT;
+	}
+	/* chown first: the socket is never 0660 with the wrong group. */
+	if (chown(c->path, (uid_t)-1, gr->gr_gid) || chmod(c->path, 0660)) {
+		int err = -errno;
+
+		log_warn("ctl: %s: giving it to group %s", c->path, group);
+		return err;
+	}
+	return 0;
 }
 
 void ctl_close(struct ctl *c)

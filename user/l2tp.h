@@ -22,6 +22,8 @@
 /* Largest data message kept for a call still waiting for its ICCN: room for
  * an LCP Configure-Request, little for a peer that opens calls to park data. */
 #define L2TP_EARLY_MAX		256
+#define L2TP_RESULT_SLOTS	16	/* == METRICS_RESULT_SLOTS */
+#define L2TP_CALL_SETUP_MS	60000	/* ICRQ to ICCN, either role */
 
 enum tunnel_state {
 	TUNNEL_IDLE,
@@ -66,6 +68,7 @@ struct l2tp_session {
 	uint8_t *early;
 	size_t early_len;
 	void *upper;			/* the PPP layer's state */
+	struct ev_timer setup_timer;	/* a call not established in time is cleared */
 };
 
 struct l2tp_tunnel {
@@ -120,7 +123,16 @@ struct l2tp_stats {
 	uint64_t sccrq_refused_limit, sccrq_dropped_pending, sccrq_dropped_rate;
 	uint64_t tunnels_created, tunnels_established, tunnels_failed;
 	uint64_t sessions_created, sessions_established, sessions_refused;
+	uint64_t retransmits_closed;	/* of tunnels already freed */
+	/* StopCCN and CDN by result code (codes >= L2TP_RESULT_SLOTS - 1 share the last). */
+	uint64_t stopccn_sent[L2TP_RESULT_SLOTS], stopccn_received[L2TP_RESULT_SLOTS];
+	uint64_t cdn_sent[L2TP_RESULT_SLOTS], cdn_received[L2TP_RESULT_SLOTS];
 };
+
+static inline void l2tp_count_result(uint64_t *slots, uint16_t result)
+{
+	slots[result < L2TP_RESULT_SLOTS ? result : L2TP_RESULT_SLOTS - 1]++;
+}
 
 struct l2tp {
 	struct ev_loop *loop;
@@ -142,7 +154,15 @@ struct l2tp {
 	void (*random)(void *buf, size_t len);
 	unsigned int lac_redials[CONF_MAX_LACS];
 	struct ev_timer lac_timer[CONF_MAX_LACS];
+	/* Bumped on every change the state file records (tunnels, calls,
+	 * Ns/Nr, PPP): the daemon saves when it moved (user/state.c). */
+	uint64_t gen;
 };
+
+static inline void l2tp_changed(struct l2tp *l)
+{
+	l->gen++;
+}
 
 int l2tp_init(struct l2tp *l, struct ev_loop *loop, const struct conf *conf);
 void l2tp_fini(struct l2tp *l);
@@ -168,6 +188,14 @@ struct l2tp_session *l2tp_session_find(struct l2tp *l, uint16_t tid, uint16_t si
 
 const char *tunnel_state_str(enum tunnel_state s);
 const char *session_state_str(enum session_state s);
+
+/* Restart (user/state.c): take back an established tunnel with its ids,
+ * endpoints and Ns/Nr, and an established call on it; NULL when the id is
+ * taken, no socket fits, or out of memory. */
+struct state_tunnel;
+struct state_session;
+struct l2tp_tunnel *l2tp_tunnel_resume(struct l2tp *l, const struct state_tunnel *st);
+struct l2tp_session *l2tp_session_resume(struct l2tp_tunnel *t, const struct state_session *ss);
 
 /* Internal between l2tp_tunnel.c and l2tp_session.c. */
 void session_recv(struct l2tp_tunnel *t, const struct l2tp_msg *m);

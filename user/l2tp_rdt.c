@@ -217,6 +217,17 @@ int l2tp_rdt_recv(struct l2tp_rdt *r, uint16_t ns, uint16_t nr, const uint8_t *b
 {
 	int16_t d;
 
+	if (r->resync) {
+		/* The first message after a restart.  A state file written a
+		 * moment before a crash may lag what the peer has seen: what we
+		 * had acknowledged it never sends again, and what we had sent
+		 * it already holds.  Take its numbers where they are ahead. */
+		r->resync = false;
+		if (seq_lt(r->nr, ns))
+			r->nr = ns;
+		if (seq_lt(r->ns, nr) && r->inflight == r->qlen)
+			r->ns = nr;	/* and acked() below drops what it had */
+	}
 	acked(r, nr);
 	if (zlb)
 		return 0;

@@ -7,6 +7,7 @@
 #ifndef L2TPX_L2TP_RDT_H
 #define L2TPX_L2TP_RDT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "event.h"
@@ -49,6 +50,8 @@ struct l2tp_rdt {
 	uint16_t nr;			/* next Ns we expect = our Nr */
 	uint16_t peer_rws;		/* send window */
 	uint16_t nr_sent;		/* the Nr our last datagram carried */
+	bool resync;			/* resumed from a state file: trust the peer's
+					 * first Ns/Nr where they are ahead of ours */
 	/* sent, not yet acknowledged (oldest first), then waiting for the window */
 	struct rdt_msg *q;		/* ring of qcap, grown on demand */
 	unsigned int qcap, qhead, qlen, inflight;

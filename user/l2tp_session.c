@@ -9,6 +9,7 @@
 
 #include "l2tp.h"
 #include "log.h"
+#include "state.h"
 
 #define MSG_MAX		1024
 #define TX_SPEED	100000000	/* what we report: 100 Mbit/s */
@@ -65,11 +66,26 @@ uint16_t l2tp_alloc_session_id(struct l2tp *l, uint16_t tid)
 	return 0;
 }
 
+static void setup_fire(struct ev_loop *loop, struct ev_timer *tm, void *arg)
+{
+	struct l2tp_session *s = arg;
+
+	/* A peer that opened a call and went quiet (or a flood of ICRQs
+	 * never followed by ICCN) must not hold a session for ever. */
+	l2tp_session_close(s, s->lac ? L2TP_CDN_TIMEOUT : L2TP_CDN_GENERAL_ERROR, 0,
+			   "call not established in time");
+}
+static struct l2tp_session *session_new_id(struct l2tp_tunnel *t, bool lac, uint16_t id);
+
 static struct l2tp_session *session_new(struct l2tp_tunnel *t, bool lac)
+{
+	return session_new_id(t, lac, l2tp_alloc_session_id(t->l, t->id));
+}
+
+static struct l2tp_session *session_new_id(struct l2tp_tunnel *t, bool lac, uint16_t id)
 {
 	struct l2tp *l = t->l;
 	struct l2tp_session *s;
-	uint16_t id = l2tp_alloc_session_id(l, t->id);
 	uint32_t b;
 
 	if (!id || !(s = calloc(1, sizeof(*s))))
@@ -85,6 +101,9 @@ static struct l2tp_session *session_new(struct l2tp_tunnel *t, bool lac)
 	t->nsessions++;
 	l->nsessions++;
 	l->stats.sessions_created++;
+	ev_timer_init(&s->setup_timer, setup_fire, s);
+	ev_timer_arm(l->loop, &s->setup_timer, L2TP_CALL_SETUP_MS);
+	l2tp_changed(l);
 	return s;
 }
 
@@ -109,6 +128,8 @@ void session_destroy(struct l2tp_session *s, bool notify)
 	t->nsessions--;
 	l->nsessions--;
 	free(s->early);
+	ev_timer_disarm(l->loop, &s->setup_timer);
+	l2tp_changed(l);
 	free(s->proxy);
 	free(s);
 }
@@ -117,6 +138,29 @@ static void set_state(struct l2tp_session *s, enum session_state st)
 {
 	slog(LOG_DEBUG, s, "%s -> %s", session_state_str(s->state), session_state_str(st));
 	s->state = st;
+	l2tp_changed(s->t->l);
+}
+
+struct l2tp_session *l2tp_session_resume(struct l2tp_tunnel *t, const struct state_session *ss)
+{
+	struct l2tp_session *s;
+
+	if (!ss->id || l2tp_session_find(t->l, t->id, ss->id) ||
+	    t->nsessions >= t->l->conf->max_sessions_per_tunnel)
+		return NULL;
+	s = session_new_id(t, ss->lac, ss->id);
+	if (!s)
+		return NULL;
+	s->peer_id = ss->peer_id;
+	s->seq_required = ss->seq_required;
+	s->call_serial = ss->call_serial;
+	s->tx_speed = ss->tx_speed;
+	s->framing = ss->framing;
+	s->state = SESSION_ESTABLISHED;
+	/* Established before the restart: no setup deadline. */
+	ev_timer_disarm(t->l->loop, &s->setup_timer);
+	slog(LOG_INFO, s, "call resumed from the state file");
+	return s;
 }
 
 static void established(struct l2tp_session *s)
@@ -126,8 +170,9 @@ static void established(struct l2tp_session *s)
 	uint8_t *early = s->early;
 
 	set_state(s, SESSION_ESTABLISHED);
+	ev_timer_disarm(l->loop, &s->setup_timer);
 	l->stats.sessions_established++;
-	slog(LOG_INFO, s, "call established%s", s->seq_required ? " (sequencing required)" : "");
+	slog(LOG_NOTICE, s, "call established%s", s->seq_required ? " (sequencing required)" : "");
 	s->early = NULL;
 	if (l->sops && l->sops->up)
 		l->sops->up(s, l->sops_arg);
@@ -152,11 +197,12 @@ static void send_cdn(struct l2tp_tunnel *t, uint16_t our_id, uint16_t peer_id, u
 	tunnel_put_hidden_or_plain(t, &b, L2TP_AVP_ASSIGNED_SESSION_ID,
 				   (uint8_t[]){ our_id >> 8, our_id & 0xff }, 2);
 	tunnel_send(t, &b, peer_id);
+	l2tp_count_result(t->l->stats.cdn_sent, result);
 }
 
 void l2tp_session_close(struct l2tp_session *s, uint16_t result, uint16_t error, const char *msg)
 {
-	slog(LOG_INFO, s, "clearing: CDN result %u (%s)%s%s", result,
+	slog(LOG_NOTICE, s, "clearing: CDN result %u (%s)%s%s", result,
 	     l2tp_result_str(L2TP_MSG_CDN, result), msg ? ": " : "", msg ? msg : "");
 	/* Before the peer knows our session (LAC, no ICRQ sent yet) there is
 	 * nobody to tell. */
@@ -254,6 +300,13 @@ static void session_recv_icrq(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 		log_warnx("tunnel %u: ICRQ with Assigned Session ID 0 ignored", t->id);
 		return;
 	}
+	/* A second ICRQ (new Ns, not a retransmission) for a peer session we
+	 * already have a call for: answered once, one session. */
+	for (s = t->sessions; s; s = s->tnext)
+		if (s->peer_id == m->assigned_session_id) {
+			slog(LOG_WARNING, s, "another ICRQ for the same peer session: ignored");
+			return;
+		}
 	if (l->nsessions >= l->conf->max_sessions)
 		result = L2TP_CDN_NO_FACILITIES_TEMP, why = "session limit (max_sessions)";
 	else if (t->nsessions >= l->conf->max_sessions_per_tunnel)
@@ -311,8 +364,9 @@ static void session_recv_cdn(struct l2tp_session *s, const struct l2tp_msg *m)
 
 	if (m->result.msg.len)
 		l2tp_bytes_str(&m->result.msg, text, sizeof(text));
-	slog(LOG_INFO, s, "peer cleared the call: CDN result %u (%s)%s%s", m->result.result,
+	slog(LOG_NOTICE, s, "peer cleared the call: CDN result %u (%s)%s%s", m->result.result,
 	     l2tp_result_str(L2TP_MSG_CDN, m->result.result), text[0] ? ": " : "", text);
+	l2tp_count_result(s->t->l->stats.cdn_received, m->result.result);
 	session_destroy(s, true);
 }
 

@@ -13,6 +13,7 @@
 
 #include "l2tp.h"
 #include "log.h"
+#include "state.h"
 #include "util.h"
 
 #define FIRMWARE_REV	0x0100
@@ -78,7 +79,8 @@ static void tunnel_free(struct l2tp_tunnel *t, bool notify);
 
 void l2tp_fini(struct l2tp *l)
 {
-	for (int i = 1; l->tunnels && i < 65536; i++)
+	/* tunnel_free counts ntunnels down: stop at the last one. */
+	for (int i = 1; l->tunnels && l->ntunnels && i < 65536; i++)
 		if (l->tunnels[i])
 			tunnel_free(l->tunnels[i], false);
 	for (int i = 0; i < CONF_MAX_LACS; i++)
@@ -225,6 +227,7 @@ static struct l2tp_tunnel *tunnel_new(struct l2tp *l, bool lac, int fd, const st
 	l->ntunnels++;
 	l->npending++;
 	l->stats.tunnels_created++;
+	l2tp_changed(l);
 	ev_timer_arm(l->loop, &t->hold_timer, SETUP_DEADLINE_MS);
 	return t;
 }
@@ -252,11 +255,13 @@ static void tunnel_free(struct l2tp_tunnel *t, bool notify)
 		l->npending--;
 	if (t->state == TUNNEL_WAIT_CTL_REPLY)
 		l->ndialling--;
+	l->stats.retransmits_closed += t->rdt.n_retransmitted;
 	l2tp_rdt_fini(&t->rdt);
 	ev_timer_disarm(l->loop, &t->hello_timer);
 	ev_timer_disarm(l->loop, &t->hold_timer);
 	l->tunnels[t->id] = NULL;
 	l->ntunnels--;
+	l2tp_changed(l);
 	free(t);
 	if (notify && lac_index >= 0)
 		schedule_redial(l, lac_index);
@@ -272,6 +277,7 @@ static void set_state(struct l2tp_tunnel *t, enum tunnel_state s)
 		t->l->npending--;
 	tlog(LOG_DEBUG, t, "%s -> %s", tunnel_state_str(t->state), tunnel_state_str(s));
 	t->state = s;
+	l2tp_changed(t->l);
 }
 
 static const struct l2tp_secret *tsecret(const struct l2tp_tunnel *t, struct l2tp_secret *s)
@@ -300,6 +306,7 @@ int tunnel_send(struct l2tp_tunnel *t, struct l2tp_builder *b, uint16_t session_
 		tlog(LOG_WARNING, t, "message too large to build");
 		return -EMSGSIZE;
 	}
+	l2tp_changed(t->l);	/* Ns moves */
 	return l2tp_rdt_send(&t->rdt, b->buf, n);
 }
 
@@ -397,6 +404,9 @@ static void notify_down(struct l2tp_tunnel *t)
 
 static void enter_closing(struct l2tp_tunnel *t)
 {
+	/* A new SCCRQ from the peer reusing its Assigned Tunnel ID is a new
+	 * tunnel, not a retransmission to this one in its hold period. */
+	peer_unlink(t);
 	while (t->sessions)
 		session_destroy(t->sessions, true);
 	notify_down(t);
@@ -414,13 +424,14 @@ static void send_stopccn(struct l2tp_tunnel *t, uint16_t result, uint16_t error,
 	l2tp_avp_put_u16(&b, L2TP_AVP_ASSIGNED_TUNNEL_ID, true, t->id);
 	l2tp_avp_put_result(&b, result, error || msg, error, msg);
 	tunnel_send(t, &b, 0);
+	l2tp_count_result(t->l->stats.stopccn_sent, result);
 }
 
 void l2tp_tunnel_close(struct l2tp_tunnel *t, uint16_t result, uint16_t error, const char *msg)
 {
 	if (t->state == TUNNEL_CLOSING)
 		return;
-	tlog(LOG_INFO, t, "clearing: StopCCN result %u (%s)%s%s", result,
+	tlog(LOG_NOTICE, t, "clearing: StopCCN result %u (%s)%s%s", result,
 	     l2tp_result_str(L2TP_MSG_STOPCCN, result), msg ? ": " : "", msg ? msg : "");
 	send_stopccn(t, result, error, msg);
 	enter_closing(t);
@@ -482,7 +493,7 @@ static void tunnel_established(struct l2tp_tunnel *t)
 		t->l->lac_redials[t->lac_index] = 0;
 	if (t->l->conf->hello_interval)
 		ev_timer_arm(t->l->loop, &t->hello_timer, t->l->conf->hello_interval * 1000ULL);
-	tlog(LOG_INFO, t, "established (peer host \"%s\", vendor \"%s\")", t->peer_host,
+	tlog(LOG_NOTICE, t, "established (peer host \"%s\", vendor \"%s\")", t->peer_host,
 	     t->peer_vendor);
 	session_tunnel_up(t);
 }
@@ -574,11 +585,12 @@ static void tunnel_recv_stopccn(struct l2tp_tunnel *t, const struct l2tp_msg *m)
 
 	if (m->result.msg.len)
 		l2tp_bytes_str(&m->result.msg, text, sizeof(text));
-	tlog(LOG_INFO, t, "peer cleared the tunnel: StopCCN result %u (%s)%s%s%s%s", m->result.result,
+	tlog(LOG_NOTICE, t, "peer cleared the tunnel: StopCCN result %u (%s)%s%s%s%s", m->result.result,
 	     l2tp_result_str(L2TP_MSG_STOPCCN, m->result.result),
 	     m->result.has_error ? ", error " : "",
 	     m->result.has_error ? l2tp_error_code_str(m->result.error) : "", text[0] ? ": " : "",
 	     text);
+	l2tp_count_result(t->l->stats.stopccn_received, m->result.result);
 	/* Acknowledge now: the peer is waiting for it to finish. */
 	l2tp_rdt_ack_now(&t->rdt);
 	enter_closing(t);
@@ -670,6 +682,7 @@ static void parse_failed(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 						 l2tp_alloc_session_id(t->l, t->id));
 				tunnel_send(t, &b, m->assigned_session_id);
 				t->l->stats.sessions_refused++;
+				l2tp_count_result(t->l->stats.cdn_sent, ce.result);
 			}
 			return;
 		}
@@ -692,6 +705,7 @@ static void parse_failed(struct l2tp_tunnel *t, const struct l2tp_msg *m,
 					 l2tp_alloc_session_id(t->l, t->id));
 			tunnel_send(t, &b, m->assigned_session_id);
 			t->l->stats.sessions_refused++;
+			l2tp_count_result(t->l->stats.cdn_sent, e->result);
 		}
 		return;
 	}
@@ -760,6 +774,7 @@ static void stopccn_oneshot(struct l2tp *l, int fd, const struct udp_ep *local,
 	n = l2tp_msg_finish(&b, peer_tid, 0, 0, peer_ns + 1);
 	if (n > 0)
 		l->xmit(l, fd, buf, n, local, peer);
+	l2tp_count_result(l->stats.stopccn_sent, result);
 }
 
 /* LNS tunnels by (peer endpoint, the peer's tunnel id): retransmitted
@@ -879,6 +894,13 @@ static void input_sccrq(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 		l->stats.sccrq_dropped_rate++;
 		goto out;
 	}
+	if (!conf_peer_allowed(l->conf, &from->addr)) {
+		/* xl2tpd's `access control = yes`: only the listed LACs.
+		 * After the rate limit, so a flood cannot flood the log. */
+		log_info("from %s: SCCRQ refused: address not in any `lac =` range (access control)",
+			 udp_ep_str(from, ep, sizeof(ep)));
+		goto out;
+	}
 	if (l->npending >= l->conf->max_pending_tunnels) {
 		/* Unfinished tunnels are capped: the flood is dropped, not
 		 * queued; established tunnels are not affected. */
@@ -904,6 +926,12 @@ static void input_sccrq(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 
 		l2tp_bytes_str(&m->host_name, host, sizeof(host));
 		tlog(LOG_INFO, t, "SCCRQ from host \"%s\"", host);
+		/* l2tp-secrets names hosts: its entry wins over the address's. */
+		sec = conf_host_secret(l->conf, host);
+		if (sec) {
+			snprintf(t->secret, sizeof(t->secret), "%s", sec);
+			t->has_secret = true;
+		}
 	}
 	t->peer_id = m->assigned_tunnel_id;
 	peer_link(t);
@@ -985,6 +1013,7 @@ void l2tp_input(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 		return;
 	}
 	l->stats.rx_control++;
+	l2tp_changed(l);	/* Nr, acknowledgements, whatever it carries */
 	if (l2tp_hdr_parse(buf, len, &h, &e)) {
 		l->stats.rx_bad_header++;
 		log_debug("from %s: %s", udp_ep_str(from, ep, sizeof(ep)), l2tp_perr_str(e.code));
@@ -1022,6 +1051,68 @@ void l2tp_input(struct l2tp *l, int fd, const uint8_t *buf, size_t len,
 	if (t->state == TUNNEL_ESTABLISHED && l->conf->hello_interval)
 		ev_timer_arm(l->loop, &t->hello_timer, l->conf->hello_interval * 1000ULL);
 	l2tp_rdt_recv(&t->rdt, h.ns, h.nr, buf, h.length, h.length == L2TP_CTRL_HDR_LEN);
+}
+
+/* ---- restart: a tunnel from the state file ---- */
+
+struct l2tp_tunnel *l2tp_tunnel_resume(struct l2tp *l, const struct state_tunnel *st)
+{
+	struct l2tp_tunnel *t;
+	const char *sec;
+	int fd = sock_for(l, &st->peer);
+
+	if (!st->id || l->tunnels[st->id] || fd < 0 || l->ntunnels >= l->conf->max_tunnels)
+		return NULL;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->l = l;
+	t->id = st->id;
+	t->peer_id = st->peer_id;
+	t->lac = st->lac;
+	t->fd = fd;
+	t->local = st->local;
+	t->peer = st->peer;
+	/* A [lac] section that is gone from the configuration: no redial. */
+	t->lac_index = st->lac_index < l->conf->nlacs ? st->lac_index : -1;
+	snprintf(t->peer_host, sizeof(t->peer_host), "%s", st->peer_host);
+	snprintf(t->peer_vendor, sizeof(t->peer_vendor), "%s", st->peer_vendor);
+	if (t->lac_index >= 0 && l->conf->lacs[t->lac_index].has_secret)
+		sec = l->conf->lacs[t->lac_index].secret;
+	else
+		sec = conf_peer_secret(l->conf, &t->peer.addr);
+	if (sec) {
+		snprintf(t->secret, sizeof(t->secret), "%s", sec);
+		t->has_secret = true;
+	}
+	l2tp_rdt_init(&t->rdt, l->loop, &l->conf->rdt, &rdt_ops, t);
+	l2tp_rdt_set_peer(&t->rdt, t->peer_id, st->peer_rws);
+	/* Ns and Nr continue: the peer retransmits what we had not
+	 * acknowledged, and we send again what it had not. */
+	t->rdt.ns = st->ns;
+	t->rdt.nr = st->nr;
+	t->rdt.nr_sent = st->nr;
+	t->rdt.resync = true;
+	ev_timer_init(&t->hello_timer, hello_fire, t);
+	ev_timer_init(&t->hold_timer, hold_fire, t);
+	t->state = TUNNEL_ESTABLISHED;
+	t->last_rx = ev_now(l->loop);
+	l->tunnels[t->id] = t;
+	l->ntunnels++;
+	if (!t->lac)
+		peer_link(t);
+	if (t->lac_index >= 0)
+		l->lac_redials[t->lac_index] = 0;
+	tlog(LOG_INFO, t, "resumed from the state file (Ns %u, Nr %u, %u to send again)", st->ns,
+	     st->nr, st->nmsgs);
+	for (uint16_t i = 0; i < st->nmsgs; i++)
+		l2tp_rdt_send(&t->rdt, st->msgs[i].buf, st->msgs[i].len);
+	/* A HELLO soon: a peer that went away meanwhile is found out within a
+	 * retransmission cycle instead of an idle hello_interval. */
+	if (l->conf->hello_interval)
+		ev_timer_arm(l->loop, &t->hello_timer, 1000);
+	l2tp_changed(l);
+	return t;
 }
 
 /* ---- LAC role ---- */

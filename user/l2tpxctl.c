@@ -7,11 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #include "ctl.h"
 #include "dp.h"
 #include "log.h"
+#include "state.h"
+#include "metrics.h"
 #include "util.h"
 
 #define MAX_PREFIXES	64
@@ -26,7 +29,11 @@ static void usage(FILE *f)
 		"usage: l2tpxctl [-j] [-v] [-d PINDIR] [-s SOCKET] COMMAND\n"
 		"  tunnel show | tunnel add ADDR [port P] | tunnel del ID   (daemon)\n"
 		"  stats daemon                                             (daemon)\n"
-		"  load [port N] [max-sessions N] [spread-cpus N] [spread-first CPU]\n"
+		"  check      the daemon's calls against the maps and the pool (daemon)\n"
+		"  accel show    kernel sessions: fast or kernel path, why, counters (daemon)\n"
+		"  flush [state FILE]   clear every tunnel and call of l2tpxd (StopCCN), or with\n"
+		"                       no daemon running, its sessions in the maps and FILE\n"
+		"  load [port N] [max-sessions N]\n"
 		"  attach DEV uplink|core|both [skb]\n"
 		"  detach DEV\n"
 		"  attach-tc DEV\n"
@@ -38,6 +45,7 @@ static void usage(FILE *f)
 		"  session del tunnel T session S   (the daemon's call, else a static one)\n"
 		"  session show                     (daemon calls and data-plane sessions)\n"
 		"  stats\n"
+		"  metrics [no-sessions]            (Prometheus text: data plane and daemon)\n"
 		"  unload\n"
 		"see docs/CLI.md\n");
 }
@@ -232,17 +240,11 @@ static int cmd_session_add(int argc, char **argv)
 
 /* One request to the daemon; the parsed reply or NULL (message printed
  * unless quiet). */
-static json_object *daemon_req(const char *req, bool quiet)
+/* The daemon's JSON reply (freed here), or NULL with the error printed. */
+static json_object *daemon_reply(char *reply)
 {
-	char *reply = ctl_request(ctl_path, req);
 	json_object *o, *err;
 
-	if (!reply) {
-		if (!quiet)
-			fprintf(stderr, "l2tpxctl: cannot reach l2tpxd at %s: %s (is it running? "
-				"-s names another socket)\n", ctl_path, strerror(errno));
-		return NULL;
-	}
 	o = json_tokener_parse(reply);
 	free(reply);
 	if (!o) {
@@ -257,6 +259,19 @@ static json_object *daemon_req(const char *req, bool quiet)
 	return o;
 }
 
+static json_object *daemon_req(const char *req, bool quiet)
+{
+	char *reply = ctl_request(ctl_path, req);
+
+	if (!reply) {
+		if (!quiet)
+			fprintf(stderr, "l2tpxctl: cannot reach l2tpxd at %s: %s (is it running? "
+				"-s names another socket)\n", ctl_path, strerror(errno));
+		return NULL;
+	}
+	return daemon_reply(reply);
+}
+
 static const char *jstr(json_object *o, const char *k)
 {
 	json_object *v;
@@ -269,6 +284,22 @@ static int64_t jint(json_object *o, const char *k)
 	json_object *v;
 
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : 0;
+}
+
+/* "peer" and "peer_port" (or "local"...) of a JSON object as address:port,
+ * IPv6 in brackets; the address alone when there is no port. */
+static const char *jep(json_object *o, const char *name, char *buf, size_t len)
+{
+	struct udp_ep ep = { 0 };
+	char port[32];
+
+	snprintf(port, sizeof(port), "%s_port", name);
+	ep.port = jint(o, port);
+	if (addr_parse(jstr(o, name), &ep.addr) < 0 || !ep.port) {
+		snprintf(buf, len, "%s", jstr(o, name));
+		return buf;
+	}
+	return udp_ep_str(&ep, buf, len);
 }
 
 static int cmd_tunnel(int argc, char **argv)
@@ -287,12 +318,13 @@ static int cmd_tunnel(int argc, char **argv)
 		} else {
 			for (i = 0; i < json_object_array_length(a); i++) {
 				json_object *t = json_object_array_get_idx(a, i);
+				char pe[64], le[64];
 
 				printf("tunnel %lld/%lld %s %s peer %s (\"%s\", %s) local %s, %lld sessions\n",
 				       (long long)jint(t, "tunnel"), (long long)jint(t, "peer_tunnel"),
-				       jstr(t, "role"), jstr(t, "state"), jstr(t, "peer"),
-				       jstr(t, "peer_host"), jstr(t, "peer_vendor"), jstr(t, "local"),
-				       (long long)jint(t, "sessions"));
+				       jstr(t, "role"), jstr(t, "state"), jep(t, "peer", pe, sizeof(pe)),
+				       jstr(t, "peer_host"), jstr(t, "peer_vendor"),
+				       jep(t, "local", le, sizeof(le)), (long long)jint(t, "sessions"));
 			}
 		}
 		json_object_put(o);
@@ -335,11 +367,56 @@ static int cmd_daemon_stats(void)
 	if (json_out) {
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	} else {
-		json_object_object_foreach(o, k, v)
-			printf("%-26s %lld\n", k, (long long)json_object_get_int64(v));
+		json_object_object_foreach(o, k, v) {
+			if (!json_object_is_type(v, json_type_object)) {
+				printf("%-26s %lld\n", k, (long long)json_object_get_int64(v));
+				continue;
+			}
+			/* results: {stopccn_sent: {code: n}, ...} */
+			json_object_object_foreach(v, kind, codes) {
+				json_object_object_foreach(codes, code, n)
+					printf("%s result %-12s %lld\n", kind, code,
+					       (long long)json_object_get_int64(n));
+			}
+		}
 	}
 	json_object_put(o);
 	return 0;
+}
+
+/* The daemon's calls against the maps and the pool; exit 1 on a mismatch. */
+static int cmd_check(void)
+{
+	json_object *o = daemon_req("check", false), *p, *v;
+	json_object *dps = NULL;
+	int ok;
+
+	if (!o)
+		return 2;
+	json_object_object_get_ex(o, "dp_sessions", &dps);
+	ok = json_object_object_get_ex(o, "ok", &v) && json_object_get_boolean(v);
+	if (json_out) {
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	} else {
+		printf("%s: %lld calls (%lld established, %lld in the fast path), "
+		       "%s%s map sessions, pool %lld in use / %lld held\n",
+		       ok ? "consistent" : "INCONSISTENT", (long long)jint(o, "sessions"),
+		       (long long)jint(o, "established"), (long long)jint(o, "fast_path"),
+		       dps ? "" : "no data plane, ", dps ? json_object_get_string(dps) : "0",
+		       (long long)jint(o, "pool_in_use"), (long long)jint(o, "pool_held"));
+		if (json_object_object_get_ex(o, "problems", &p)) {
+			size_t n = json_object_array_length(p);
+
+			for (size_t i = 0; i < n; i++)
+				printf("  %s\n",
+				       json_object_get_string(json_object_array_get_idx(p, i)));
+			if ((size_t)jint(o, "nproblems") > n)
+				printf("  ... and %lld more\n",
+				       (long long)jint(o, "nproblems") - (long long)n);
+		}
+	}
+	json_object_put(o);
+	return ok ? 0 : 1;
 }
 
 static int cmd_session_del(int argc, char **argv)
@@ -382,6 +459,7 @@ static const struct {
 	{ L2TPX_SF_SEQ, "seq" },	 { L2TPX_SF_ACFC, "acfc" },
 	{ L2TPX_SF_PFC, "pfc" },	 { L2TPX_SF_ANTISPOOF, "antispoof" },
 	{ L2TPX_SF_UDP_CSUM, "udp-csum" }, { L2TPX_SF_IPV6, "ipv6" },
+	{ L2TPX_SF_DAEMON, "daemon" },
 };
 
 static int show_one(const struct dp_session_info *si, void *arg)
@@ -462,6 +540,8 @@ static int cmd_session_show(int argc, char **argv)
 	json_object *out = json_object_new_array();
 	json_object *dpa = json_object_new_array();
 	json_object *d = daemon_req("session show", true), *calls = NULL, *calls_addrs;
+	static const char *const keys[] = { "rx_packets", "rx_bytes", "tx_packets",
+					    "tx_bytes", "rx_drops", "tx_punts" };
 	struct dp *dp = NULL;
 	int saved = json_out, err = 0;
 	size_t i;
@@ -482,8 +562,6 @@ static int cmd_session_show(int argc, char **argv)
 		for (i = 0; i < json_object_array_length(calls); i++) {
 			json_object *c = json_object_get(json_object_array_get_idx(calls, i));
 			json_object *f = dp_find(dpa, jint(c, "tunnel"), jint(c, "session"));
-			static const char *const keys[] = { "rx_packets", "rx_bytes", "tx_packets",
-							    "tx_bytes", "rx_drops", "tx_punts" };
 
 			json_object_object_add(c, "origin", json_object_new_string("l2tpxd"));
 			for (size_t k = 0; f && k < sizeof(keys) / sizeof(keys[0]); k++) {
@@ -501,6 +579,14 @@ static int cmd_session_show(int argc, char **argv)
 		if (calls && dp_find(calls, jint(o, "tunnel"), jint(o, "session")))
 			continue;
 		json_object_object_add(o, "origin", json_object_new_string("static"));
+		/* fast_* on every session that has them, whatever its origin;
+		 * rx_* / tx_* stay on static ones (older scripts read them). */
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "fast_%s", keys[k]);
+			json_object_object_add(o, name, json_object_new_int64(jint(o, keys[k])));
+		}
 		json_object_array_add(out, json_object_get(o));
 	}
 	if (json_out) {
@@ -508,12 +594,13 @@ static int cmd_session_show(int argc, char **argv)
 	} else {
 		for (i = 0; i < json_object_array_length(out); i++) {
 			json_object *c = json_object_array_get_idx(out, i);
+			char pe[64];
 
 			if (!strcmp(jstr(c, "origin"), "static")) {
 				printf("static tunnel %lld session %lld -> peer %s tunnel %lld session %lld: "
 				       "rx %lld pkts, tx %lld pkts, %lld drops, %lld punted\n",
 				       (long long)jint(c, "tunnel"), (long long)jint(c, "session"),
-				       jstr(c, "peer"), (long long)jint(c, "peer_tunnel"),
+				       jep(c, "peer", pe, sizeof(pe)), (long long)jint(c, "peer_tunnel"),
 				       (long long)jint(c, "peer_session"), (long long)jint(c, "rx_packets"),
 				       (long long)jint(c, "tx_packets"), (long long)jint(c, "rx_drops"),
 				       (long long)jint(c, "tx_punts"));
@@ -528,7 +615,7 @@ static int cmd_session_show(int argc, char **argv)
 			}
 			printf("call tunnel %lld session %lld -> peer %s tunnel %lld session %lld: %s %s",
 			       (long long)jint(c, "tunnel"), (long long)jint(c, "session"),
-			       jstr(c, "peer"), (long long)jint(c, "peer_tunnel"),
+			       jep(c, "peer", pe, sizeof(pe)), (long long)jint(c, "peer_tunnel"),
 			       (long long)jint(c, "peer_session"), jstr(c, "role"), jstr(c, "state"));
 			if (*jstr(c, "user") || *jstr(c, "lcp"))
 				printf(", user \"%s\" ppp %s (lcp %s, ipcp %s, ipv6cp %s) %s%s",
@@ -585,6 +672,169 @@ static int cmd_stats(void)
 	}
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
+	return 0;
+}
+
+/* The daemon's counters, tunnels and calls from its control socket, the
+ * data plane's from the pinned maps; either may be missing. */
+static int cmd_metrics(bool no_sessions)
+{
+	struct l2tpx_counter reasons[L2TPX_R_MAX];
+	struct metrics_input in = { .no_sessions = no_sessions };
+	struct mbuf out = { 0 };
+	struct metrics_ctl ctl;
+	json_object *st = daemon_req("stats", true), *o, *a;
+	struct dp *dp = NULL;
+	int err = 0;
+	size_t i;
+
+	if (st) {
+		metrics_ctl_from_json(st, &ctl);
+		in.ctl = &ctl;
+		json_object_put(st);
+	}
+	o = in.ctl ? daemon_req("tunnel show", true) : NULL;
+	if (o && json_object_object_get_ex(o, "tunnels", &a)) {
+		in.tunnels = calloc(json_object_array_length(a) + 1, sizeof(*in.tunnels));
+		for (i = 0; in.tunnels && i < json_object_array_length(a); i++) {
+			json_object *t = json_object_array_get_idx(a, i);
+			struct metrics_tunnel *mt = &in.tunnels[in.ntunnels++];
+
+			mt->tunnel_id = jint(t, "tunnel");
+			jep(t, "peer", mt->peer, sizeof(mt->peer));
+			mt->sessions = jint(t, "sessions");
+			mt->retransmissions = jint(t, "retransmissions");
+			mt->duplicates = jint(t, "duplicates");
+		}
+	}
+	if (o)
+		json_object_put(o);
+	o = in.ctl ? daemon_req("session show", true) : NULL;
+	if (o && json_object_object_get_ex(o, "sessions", &a)) {
+		for (i = 0; i < json_object_array_length(a); i++) {
+			json_object *s = json_object_array_get_idx(a, i);
+			struct metrics_session *ms = metrics_session_add(&in);
+
+			if (!ms)
+				break;
+			ms->tunnel_id = jint(s, "tunnel");
+			ms->session_id = jint(s, "session");
+			jep(s, "peer", ms->peer, sizeof(ms->peer));
+			snprintf(ms->user, sizeof(ms->user), "%s", jstr(s, "user"));
+			ms->daemon = true;
+			ms->slow_rx_packets = jint(s, "slow_rx_packets");
+			ms->slow_tx_packets = jint(s, "slow_tx_packets");
+		}
+	}
+	if (o)
+		json_object_put(o);
+	if (dp_pinned(&opts) && !dp_open(&dp, &opts, false)) {
+		err = metrics_collect_dp(&in, reasons, dp);
+		dp_close(dp);
+		if (err)
+			fprintf(stderr, "l2tpxctl: reading the data plane's counters: %s\n",
+				strerror(-err));
+	}
+	if (!in.ctl && !in.reasons) {
+		fprintf(stderr, "l2tpxctl: neither l2tpxd (%s) nor a pinned data plane (%s) found\n",
+			ctl_path, opts.pin_dir ? opts.pin_dir : L2TPX_PIN_DIR);
+		metrics_input_free(&in);
+		return 1;
+	}
+	if (!err)
+		err = metrics_format(&in, &out);
+	if (!err && fwrite(out.p, 1, out.len, stdout) != out.len)
+		err = -EIO;
+	mbuf_free(&out);
+	metrics_input_free(&in);
+	return err ? 1 : 0;
+}
+
+/* Accelerator mode: every kernel session, its path and the reason, and
+ * the fast path's counters (pppN's own counters miss what went fast). */
+static int cmd_accel_show(void)
+{
+	json_object *o = daemon_req("accel show", false), *arr;
+
+	if (!o)
+		return 1;
+	if (json_out) {
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+		return 0;
+	}
+	printf("%-11s %-8s %-6s %-12s %12s %12s  %s\n", "tunnel/sess", "iface", "path",
+	       "reason", "fast-rx-pkts", "fast-tx-pkts", "addresses / why");
+	if (json_object_object_get_ex(o, "sessions", &arr)) {
+		for (size_t i = 0; i < json_object_array_length(arr); i++) {
+			json_object *s = json_object_array_get_idx(arr, i), *a;
+			char ids[24];
+
+			snprintf(ids, sizeof(ids), "%lld/%lld", (long long)jint(s, "tunnel"),
+				 (long long)jint(s, "session"));
+			printf("%-11s %-8s %-6s %-12s %12lld %12lld  ", ids, jstr(s, "ifname"),
+			       jstr(s, "path"), jstr(s, "reason"),
+			       (long long)jint(s, "fast_rx_packets"),
+			       (long long)jint(s, "fast_tx_packets"));
+			if (strcmp(jstr(s, "path"), "fast")) {
+				printf("%s\n", jstr(s, "why"));
+				continue;
+			}
+			if (json_object_object_get_ex(s, "addresses", &a))
+				for (size_t j = 0; j < json_object_array_length(a); j++)
+					printf("%s%s", j ? " " : "",
+					       json_object_get_string(json_object_array_get_idx(a, j)));
+			printf("\n");
+		}
+	}
+	json_object_put(o);
+	return 0;
+}
+
+/* The real teardown: a stopped l2tpxd leaves its sessions forwarding for
+ * the next one (docs/OPERATIONS.md, "Restarts and upgrades"). */
+static int cmd_flush(int argc, char **argv)
+{
+	const char *state = "/var/lib/l2tpx/state";
+	char *reply;
+	json_object *o;
+	struct dp *dp;
+	int n;
+
+	if (argc == 2 && !strcmp(argv[0], "state"))
+		state = argv[1];
+	else if (argc)
+		return die_usage("flush [state FILE]%s", "");
+	reply = ctl_request(ctl_path, "flush");
+	if (reply) {
+		/* A daemon answered: it did the flush, or says why not. */
+		o = daemon_reply(reply);
+		if (!o)
+			return 1;
+		if (json_out)
+			printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		else
+			printf("l2tpxd: %lld tunnels cleared, %lld orphan map entries removed\n",
+			       (long long)jint(o, "tunnels_cleared"),
+			       (long long)jint(o, "map_entries_removed"));
+		json_object_put(o);
+		return 0;
+	}
+	/* No daemon: what it left behind. */
+	if (unlink(state) && errno != ENOENT) {
+		fprintf(stderr, "l2tpxctl: removing %s: %s\n", state, strerror(errno));
+		return 1;
+	}
+	if (!dp_pinned(&opts)) {
+		printf("no l2tpxd running, no data plane pinned; state file %s removed\n", state);
+		return 0;
+	}
+	if (open_dp(&dp, false))
+		return 1;
+	n = state_reconcile_maps(dp, NULL);
+	dp_close(dp);
+	printf("no l2tpxd running: %d of its sessions removed from the maps, state file %s "
+	       "removed\n", n, state);
 	return 0;
 }
 
@@ -651,8 +901,18 @@ int main(int argc, char **argv)
 		return cmd_stats();
 	if (!strcmp(cmd, "tunnel"))
 		return cmd_tunnel(argc - 1, argv + 1);
+	if (!strcmp(cmd, "metrics") && argc == 1)
+		return cmd_metrics(false);
+	if (!strcmp(cmd, "metrics") && argc == 2 && !strcmp(argv[1], "no-sessions"))
+		return cmd_metrics(true);
+	if (!strcmp(cmd, "check") && argc == 1)
+		return cmd_check();
 	if (!strcmp(cmd, "unload"))
 		return cmd_unload();
+	if (!strcmp(cmd, "accel") && argc == 2 && !strcmp(argv[1], "show"))
+		return cmd_accel_show();
+	if (!strcmp(cmd, "flush"))
+		return cmd_flush(argc - 1, argv + 1);
 	if (!strcmp(cmd, "session") && argc >= 2) {
 		if (!strcmp(argv[1], "add"))
 			return cmd_session_add(argc - 2, argv + 2);

@@ -4,13 +4,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "log.h"
 
 static int log_fg = 1;
 static int log_level = LOG_INFO;
+static const char *log_ident = "l2tpx";
+static int log_errs_stderr;	/* syslog chosen in the foreground: errors on stderr too */
+
+static const struct {
+	const char *name;
+	int level;
+} level_names[] = {
+	{ "err", LOG_ERR },	  { "error", LOG_ERR },	  { "warning", LOG_WARNING },
+	{ "warn", LOG_WARNING },  { "notice", LOG_NOTICE }, { "info", LOG_INFO },
+	{ "debug", LOG_DEBUG },
+};
 
 void log_init(const char *ident, int foreground, int level)
 {
+	log_ident = ident;
 	log_fg = foreground;
 	log_level = level;
 	if (!foreground)
@@ -22,6 +35,22 @@ void log_set_level(int level)
 	log_level = level;
 }
 
+void log_use_syslog(void)
+{
+	if (log_fg)
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_errs_stderr = log_fg;
+	log_fg = 0;
+}
+
+int log_level_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+		if (!strcasecmp(s, level_names[i].name))
+			return level_names[i].level;
+	return -1;
+}
+
 static void vlog(int pri, const char *fmt, va_list ap)
 {
 	if (pri > log_level)
@@ -29,9 +58,18 @@ static void vlog(int pri, const char *fmt, va_list ap)
 	if (log_fg) {
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
-	} else {
-		vsyslog(pri, fmt, ap);
+		return;
 	}
+	if (log_errs_stderr && pri <= LOG_ERR) {
+		va_list copy;
+
+		va_copy(copy, ap);
+		fprintf(stderr, "%s: ", log_ident);
+		vfprintf(stderr, fmt, copy);
+		fputc('\n', stderr);
+		va_end(copy);
+	}
+	vsyslog(pri, fmt, ap);
 }
 
 void log_msg(int pri, const char *fmt, ...)

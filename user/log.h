@@ -9,6 +9,10 @@
 
 void log_init(const char *ident, int foreground, int level);
 void log_set_level(int level);
+/* From now on to syslog (LOG_DAEMON), also in the foreground. */
+void log_use_syslog(void);
+/* "err", "warning", "notice", "info", "debug" into LOG_*, or -1. */
+int log_level_parse(const char *s);
 void log_msg(int pri, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "ppp.h"
+#include "state.h"
 #include "tun.h"
 #include "util.h"
 
@@ -28,9 +29,14 @@
 #define IPCP_DNS2	131
 #define IPV6CP_IFID	1
 
+/* Tunnel/session ids, the peer's address:port and the user on every line. */
 #define plog(pri, ps, fmt, ...)                                                         \
-	log_msg(pri, "ppp %u/%u%s%s: " fmt, (ps)->ls->t->id, (ps)->ls->id,              \
-		(ps)->user[0] ? " user " : "", (ps)->user, ##__VA_ARGS__)
+	do {                                                                            \
+		char _ep[64];                                                           \
+		log_msg(pri, "ppp %u/%u %s%s%s: " fmt, (ps)->ls->t->id, (ps)->ls->id,   \
+			udp_ep_str(&(ps)->ls->t->peer, _ep, sizeof(_ep)),               \
+			(ps)->user[0] ? " user " : "", (ps)->user, ##__VA_ARGS__);      \
+	} while (0)
 
 static const char *const phase_names[] = { "establish", "authenticate", "network", "terminate" };
 
@@ -327,7 +333,7 @@ static int lcp_recv_req(struct ppp_fsm *f, const uint8_t *p, size_t len, uint8_t
 
 			if (vlen != 4)
 				goto reject;
-			mv = ntohl(*(uint32_t *)v);
+			mv = load_be32(v);
 			/* Zero MUST be Nak'ed; our own number means the link may
 			 * be looped back (RFC 1661 6.4).  Suggest another, never
 			 * ours; ours stays, so the Ack of our pending request
@@ -462,11 +468,13 @@ static void lcp_up(struct ppp_fsm *f)
 		return;
 	}
 	if (ps->proxy_auth > 0) {
-		plog(LOG_INFO, ps, "authenticated by the LAC's proxied exchange");
+		ps->ctx->auth_ok++;
+		plog(LOG_NOTICE, ps, "authenticated by the LAC's proxied exchange");
 		start_ncps(ps);
 		return;
 	}
 	if (ps->proxy_auth < 0) {
+		ps->ctx->auth_failures++;
 		plog(LOG_WARNING, ps, "proxied authentication failed");
 		ppp_fsm_close(f);
 		return;
@@ -525,16 +533,25 @@ static int lcp_recv_other(struct ppp_fsm *f, uint8_t code, uint8_t id, const uin
 	case PPP_ECHO_REQ:
 		if (f->state != PPP_OPENED || len < 4 || len + 4 > sizeof(rep))
 			return 0;
+		if (!tbucket_take(&ps->echo_rx, ev_now(ps->ctx->loop))) {
+			/* An echo flood costs a counter, not a reply each. */
+			if (!(ps->echo_dropped++ % 1000))
+				plog(LOG_WARNING, ps, "Echo-Requests over lcp_echo_rate %u/s: "
+				     "dropping (%llu so far)", ps->ctx->conf->lcp_echo_rate,
+				     (unsigned long long)ps->echo_dropped);
+			ps->ctx->echo_dropped++;
+			return 0;
+		}
 		rep[0] = PPP_ECHO_REP;
 		rep[1] = id;
 		rep[2] = (len + 4) >> 8;
 		rep[3] = (len + 4) & 0xff;
-		*(uint32_t *)(rep + 4) = htonl(ps->magic);
+		store_be32(rep + 4, ps->magic);
 		memcpy(rep + 8, d + 4, len - 4);
 		send_frame(ps, PPP_LCP, rep, len + 4);
 		return 0;
 	case PPP_ECHO_REP:
-		if (len >= 4 && ps->magic && ntohl(*(uint32_t *)d) == ps->magic) {
+		if (len >= 4 && ps->magic && load_be32(d) == ps->magic) {
 			plog(LOG_WARNING, ps, "echo reply with our own magic: looped back?");
 			return 0;
 		}
@@ -576,7 +593,7 @@ static void echo_fire(struct ev_loop *loop, struct ev_timer *t, void *arg)
 	req[1] = ++ps->echo_id;
 	req[2] = 0;
 	req[3] = 8;
-	*(uint32_t *)(req + 4) = htonl(ps->magic);
+	store_be32(req + 4, ps->magic);
 	send_frame(ps, PPP_LCP, req, sizeof(req));
 	ps->echo_pending++;
 	ev_timer_arm(loop, t, c->lcp_echo_interval * 1000ULL);
@@ -603,12 +620,16 @@ static void auth_done(struct ppp_auth *a, bool ok, const char *user)
 
 	if (user && !ps->client)
 		snprintf(ps->user, sizeof(ps->user), "%s", user);
+	if (!ps->client && ok)
+		ps->ctx->auth_ok++;
+	else if (!ps->client)
+		ps->ctx->auth_failures++;
 	if (!ok) {
 		plog(LOG_WARNING, ps, "authentication failed");
 		ppp_fsm_close(&ps->lcp);
 		return;
 	}
-	plog(LOG_INFO, ps, "authenticated");
+	plog(LOG_NOTICE, ps, "authenticated");
 	if (ps->phase == PHASE_AUTHENTICATE)
 		start_ncps(ps);
 }
@@ -765,8 +786,14 @@ static void ipcp_up(struct ppp_fsm *f)
 	struct ppp_session *ps = f->arg;
 	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 
-	plog(LOG_INFO, ps, "IPCP up: local %s, peer %s", inet_ntop(AF_INET, &ps->our_ip, a, sizeof(a)),
+	plog(LOG_NOTICE, ps, "IPCP up: local %s, peer %s", inet_ntop(AF_INET, &ps->our_ip, a, sizeof(a)),
 	     inet_ntop(AF_INET, &ps->peer_ip, b, sizeof(b)));
+	if (ps->client && ps->dns[0] && ps->dns[0] != 0xffffffff)
+		plog(LOG_INFO, ps, "DNS from the LNS: %s%s%s",
+		     inet_ntop(AF_INET, &ps->dns[0], a, sizeof(a)),
+		     ps->dns[1] && ps->dns[1] != 0xffffffff ? " " : "",
+		     ps->dns[1] && ps->dns[1] != 0xffffffff
+			     ? inet_ntop(AF_INET, &ps->dns[1], b, sizeof(b)) : "");
 	ps->phase = PHASE_NETWORK;
 	if (handoff(ps)) {
 		/* Never half-installed: a session that cannot be installed
@@ -781,6 +808,24 @@ static void ipcp_down(struct ppp_fsm *f)
 	handoff_remove_v4(f->arg);
 }
 
+static bool ncp_alive(const struct ppp_fsm *f)
+{
+	return f->state >= PPP_REQ_SENT && f->state <= PPP_OPENED;
+}
+
+/* An NCP gave up (Max-Configure, Max-Failure, the peer terminated it):
+ * with no network protocol left the link has no use, and an address
+ * taken for it must not stay held; LCP closes, then the call (as pppd). */
+static void ncp_finished(struct ppp_fsm *f)
+{
+	struct ppp_session *ps = f->arg;
+
+	if (ncp_alive(&ps->ipcp) || ncp_alive(&ps->ipv6cp) || ps->lcp.state != PPP_OPENED)
+		return;
+	plog(LOG_INFO, ps, "%s finished and no network protocol is up: closing", f->name);
+	ppp_fsm_close(&ps->lcp);
+}
+
 static const struct ppp_fsm_cb ipcp_cb = {
 	.build_req = ipcp_build_req,
 	.recv_req = ipcp_recv_req,
@@ -789,6 +834,7 @@ static const struct ppp_fsm_cb ipcp_cb = {
 	.recv_rej = ipcp_recv_rej,
 	.this_layer_up = ipcp_up,
 	.this_layer_down = ipcp_down,
+	.this_layer_finished = ncp_finished,
 	.send = fsm_send,
 };
 
@@ -821,12 +867,12 @@ static void send_ra(struct ppp_session *ps)
 	pi[1] = 4;
 	pi[2] = 64;
 	pi[3] = 0xc0;		/* on-link, autonomous */
-	*(uint32_t *)(pi + 4) = htonl(86400);
-	*(uint32_t *)(pi + 8) = htonl(14400);
+	store_be32(pi + 4, 86400);
+	store_be32(pi + 8, 14400);
 	memcpy(pi + 16, ps->prefix6, 16);
 	mtu[0] = 5;		/* MTU */
 	mtu[1] = 1;
-	*(uint32_t *)(mtu + 4) = htonl(m);
+	store_be32(mtu + 4, m);
 	/* ICMPv6 checksum over the pseudo header and the message. */
 	for (int i = 8; i < 40; i += 2)
 		sum += p[i] << 8 | p[i + 1];
@@ -955,6 +1001,7 @@ static const struct ppp_fsm_cb ipv6cp_cb = {
 	.recv_nak = ipv6cp_recv_nak,
 	.recv_rej = ipv6cp_recv_rej,
 	.this_layer_up = ipv6cp_up,
+	.this_layer_finished = ncp_finished,
 	.send = fsm_send,
 };
 
@@ -1010,7 +1057,7 @@ static int handoff(struct ppp_session *ps)
 		pfx.len = 0;
 		memset(pfx.addr, 0, 4);
 	}
-	if (!c->dp) {
+	if (!c->dp || !conf_peer_fast_path(c->conf, &t->peer.addr)) {
 		ps->v4_up |= v4;
 		return 0;	/* slow path only */
 	}
@@ -1032,7 +1079,7 @@ static int handoff(struct ppp_session *ps)
 	v.flags = (ps->peer_acfc ? L2TPX_SF_ACFC : 0) | (ps->peer_pfc ? L2TPX_SF_PFC : 0) |
 		  (ls->seq_required ? L2TPX_SF_SEQ : 0) |
 		  (udp_ep_is_v4(&t->peer) ? 0 : L2TPX_SF_IPV6) |
-		  (ps->client ? 0 : L2TPX_SF_ANTISPOOF);
+		  (ps->client ? 0 : L2TPX_SF_ANTISPOOF) | L2TPX_SF_DAEMON;
 	v.mtu = c->conf->mtu;
 	v.mss = c->conf->mss;
 	err = dp_session_add(c->dp, &key, &v, &pfx, v4 ? 1 : 0);
@@ -1105,7 +1152,7 @@ static int prefix6_install(struct ppp_session *ps)
 			}
 		}
 	}
-	plog(LOG_INFO, ps, "IPv6 prefix %s/64", inet_ntop(AF_INET6, ps->prefix6, a, sizeof(a)));
+	plog(LOG_NOTICE, ps, "IPv6 prefix %s/64", inet_ntop(AF_INET6, ps->prefix6, a, sizeof(a)));
 	return 0;
 }
 
@@ -1233,6 +1280,8 @@ static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
 		}
 	}
 	ev_timer_init(&ps->echo_timer, echo_fire, ps);
+	/* A burst of one second's worth, then lcp_echo_rate per second. */
+	tbucket_init(&ps->echo_rx, c->conf->lcp_echo_rate, c->conf->lcp_echo_rate, ev_now(c->loop));
 	ev_timer_init(&ps->close_timer, close_fire, ps);
 	ev_timer_init(&ps->ra_timer, ra_fire, ps);
 	ppp_fsm_init(&ps->lcp, "LCP", PPP_LCP, &lcp_cb, NULL, c->loop, ps);
@@ -1251,6 +1300,135 @@ static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
 	ppp_fsm_open(&ps->lcp);
 }
 
+/* ---- restart: a PPP session from the state file ---- */
+
+/* An NCP as it was: Opened, or at rest (Closed, Stopped: the peer rejected
+ * it), or negotiated again from the start. */
+static void ncp_resume(struct ppp_fsm *f, uint8_t st)
+{
+	if (st == PPP_OPENED || st == PPP_INITIAL || st == PPP_CLOSED || st == PPP_STOPPED) {
+		f->state = st;
+		return;
+	}
+	ppp_fsm_up(f);
+	ppp_fsm_open(f);
+}
+
+void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct state_ppp *sp)
+{
+	struct l2tpx_sess_key key = { htons(ls->t->id), htons(ls->id) };
+	struct l2tpx_session cur;
+	struct ppp_session *ps;
+	uint32_t a;
+
+	if (sp->lcp != PPP_OPENED || sp->phase != PHASE_NETWORK || sp->client != ls->lac) {
+		/* Caught while negotiating: negotiate again from the start. */
+		ppp_l2tp_up(ls, c);
+		return;
+	}
+	if (!sp->client && sp->peer_ip && pool_is_used(&c->pool, sp->peer_ip)) {
+		/* Another resumed call has this address: never two. */
+		l2tp_session_close(ls, L2TP_CDN_GENERAL_ERROR, 0, "address taken twice in the state file");
+		return;
+	}
+	ps = calloc(1, sizeof(*ps));
+	if (!ps) {
+		l2tp_session_close(ls, L2TP_CDN_NO_FACILITIES_TEMP, 0, "out of memory");
+		return;
+	}
+	ps->ctx = c;
+	ps->ls = ls;
+	ls->upper = ps;
+	ps->client = sp->client;
+	ps->phase = PHASE_NETWORK;
+	ps->magic = sp->magic;
+	ps->peer_magic = sp->peer_magic;
+	ps->mru = sp->mru;
+	ps->peer_mru = sp->peer_mru;
+	ps->auth_proto = sp->auth_proto;
+	ps->auth_alg = sp->auth_alg;
+	ps->peer_auth_proto = sp->peer_auth_proto;
+	ps->peer_auth_alg = sp->peer_auth_alg;
+	ps->peer_acfc = sp->peer_acfc;
+	ps->peer_pfc = sp->peer_pfc;
+	ps->no_addr_opt = sp->no_addr_opt;
+	ps->no_ifid_opt = sp->no_ifid_opt;
+	ps->our_ip = sp->our_ip;
+	ps->peer_ip = sp->peer_ip;
+	memcpy(ps->dns, sp->dns, sizeof(ps->dns));
+	memcpy(ps->our_ifid, sp->our_ifid, 8);
+	memcpy(ps->peer_ifid, sp->peer_ifid, 8);
+	snprintf(ps->user, sizeof(ps->user), "%s", sp->user);
+	ev_timer_init(&ps->echo_timer, echo_fire, ps);
+	ev_timer_init(&ps->close_timer, close_fire, ps);
+	ev_timer_init(&ps->ra_timer, ra_fire, ps);
+	ppp_fsm_init(&ps->lcp, "LCP", PPP_LCP, &lcp_cb, NULL, c->loop, ps);
+	ppp_fsm_init(&ps->ipcp, "IPCP", PPP_IPCP, &ipcp_cb, NULL, c->loop, ps);
+	ppp_fsm_init(&ps->ipv6cp, "IPv6CP", PPP_IPV6CP, &ipv6cp_cb, NULL, c->loop, ps);
+	{
+		struct ppp_auth_conf ac = { .retry_ms = 3000, .max_tries = 10,
+					    .rechallenge_s = c->conf->chap_interval };
+
+		ppp_auth_init(&ps->auth, &auth_cb, &ac, c->loop, ps);
+	}
+	/* Authenticated before the restart. */
+	ps->auth.server = !ps->client;
+	ps->auth.method = method_of(ps->client ? ps->peer_auth_proto : ps->auth_proto,
+				    ps->client ? ps->peer_auth_alg : ps->auth_alg);
+	ps->auth.state = AUTH_ST_OPEN;
+	ps->auth.done_ok = true;
+	snprintf(ps->auth.user, sizeof(ps->auth.user), "%s", ps->user);
+	if (ps->client && ls->t->lac_index >= 0) {
+		/* Our credentials, for the authenticator's re-challenges. */
+		const struct conf_lac *lac = &c->conf->lacs[ls->t->lac_index];
+
+		snprintf(ps->auth.user, sizeof(ps->auth.user), "%s", lac->user);
+		snprintf(ps->auth.password, sizeof(ps->auth.password), "%s", lac->password);
+	}
+	if (!ps->client && ps->auth.method != AUTH_NONE) {
+		/* What a periodic CHAP re-challenge needs, and its timer. */
+		snprintf(ps->auth.name, sizeof(ps->auth.name), "%s",
+			 c->conf->auth_name[0] ? c->conf->auth_name : c->conf->hostname);
+		ps->auth.lookup = c->lookup;
+		ps->auth.lookup_arg = c->lookup_arg;
+		if (ps->auth.method != AUTH_PAP && c->conf->chap_interval)
+			ev_timer_arm(c->loop, &ps->auth.timer, c->conf->chap_interval * 1000ULL);
+	}
+	c->nsessions++;
+	ps->lcp.state = PPP_OPENED;
+	/* The pool and the prefix bitmap learn again what is taken. */
+	if (sp->ip_from_pool && !ps->client && ps->peer_ip && !pool_take(&c->pool, ps->peer_ip, &a))
+		ps->ip_from_pool = true;
+	if (sp->has_prefix6 && !ps->client && c->pfx6_used && sp->prefix6_index < c->pfx6_count &&
+	    !(c->pfx6_used[sp->prefix6_index / 8] & (1 << (sp->prefix6_index % 8)))) {
+		c->pfx6_used[sp->prefix6_index / 8] |= 1 << (sp->prefix6_index % 8);
+		memcpy(ps->prefix6, sp->prefix6, 16);
+		ps->prefix6_index = sp->prefix6_index;
+		ps->has_prefix6 = true;
+	}
+	ncp_resume(&ps->ipcp, sp->ipcp);
+	ncp_resume(&ps->ipv6cp, c->conf->ipv6cp ? sp->ipv6cp : PPP_INITIAL);
+	/* The maps kept the session: take it as ours.  Missing (removed by
+	 * hand, or a new pin directory): installed again. */
+	ps->in_dp = sp->in_dp && c->dp && !dp_session_get(c->dp, &key, &cur);
+	if (sp->in_dp && c->dp && !ps->in_dp)
+		plog(LOG_NOTICE, ps, "not in the maps any more: installing it again");
+	if ((ps->ipcp.state == PPP_OPENED && handoff(ps)) ||
+	    (ps->ipv6cp.state == PPP_OPENED && ps->has_prefix6 && prefix6_install(ps))) {
+		c->handoff_failures++;
+		ppp_fsm_close(&ps->lcp);
+		return;
+	}
+	if (ps->has_prefix6 && ps->ipv6cp.state == PPP_OPENED) {
+		ps->ra_sent = 3;	/* the quick ones went out before */
+		ev_timer_arm(c->loop, &ps->ra_timer, 3000);
+	}
+	if (c->conf->lcp_echo_interval)
+		ev_timer_arm(c->loop, &ps->echo_timer, c->conf->lcp_echo_interval * 1000ULL);
+	plog(LOG_INFO, ps, "PPP resumed from the state file (%s%s)",
+	     ps->in_dp ? "in the data plane" : "slow path", ps->has_prefix6 ? ", IPv6 prefix" : "");
+}
+
 static void ppp_l2tp_down(struct l2tp_session *ls, void *arg)
 {
 	struct ppp_session *ps = ls->upper;
@@ -1258,6 +1436,8 @@ static void ppp_l2tp_down(struct l2tp_session *ls, void *arg)
 
 	if (!ps)
 		return;
+	plog(LOG_NOTICE, ps, "session down (slow path rx %llu tx %llu frames)",
+	     (unsigned long long)ls->rx_data, (unsigned long long)ls->tx_data);
 	/* Out of the data plane at once, the address back to the pool. */
 	handoff_remove(ps);
 	if (ps->ip_from_pool)
@@ -1296,6 +1476,10 @@ static void ppp_l2tp_data(struct l2tp_session *ls, const uint8_t *p, size_t len,
 		proto = p[0] << 8 | p[1];
 		p += 2, len -= 2;
 	}
+	/* Negotiation moves the state file; echoes and data do not. */
+	if (proto != PPP_IP && proto != PPP_IPV6 &&
+	    !(proto == PPP_LCP && len && (p[0] == PPP_ECHO_REQ || p[0] == PPP_ECHO_REP)))
+		l2tp_changed(c->l2tp);
 	switch (proto) {
 	case PPP_LCP:
 		ppp_fsm_input(&ps->lcp, p, len);

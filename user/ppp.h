@@ -15,6 +15,7 @@
 #include "pool.h"
 #include "ppp_auth.h"
 #include "ppp_fsm.h"
+#include "util.h"
 
 #define PPP_ADDR_BUCKETS 65536
 
@@ -45,6 +46,8 @@ struct ppp_session {
 	struct ev_timer close_timer;	/* clears the call outside FSM callbacks */
 	unsigned int echo_pending;
 	uint8_t echo_id;
+	struct tbucket echo_rx;		/* the peer's Echo-Requests answered */
+	uint64_t echo_dropped;		/* ... and those over lcp_echo_rate */
 	/* IPCP */
 	uint32_t our_ip, peer_ip;	/* network order */
 	uint32_t dns[2];
@@ -86,6 +89,8 @@ struct ppp_ctx {
 	uint32_t pfx6_count, pfx6_next;
 	unsigned int nsessions;
 	uint64_t handoffs, handoff_failures;
+	uint64_t auth_ok, auth_failures;	/* peers we authenticated (LNS) */
+	uint64_t echo_dropped;		/* Echo-Requests over lcp_echo_rate, all sessions */
 };
 
 int ppp_ctx_init(struct ppp_ctx *c, struct ev_loop *loop, const struct conf *conf,
@@ -95,5 +100,12 @@ void ppp_ctx_fini(struct ppp_ctx *c);
 extern const struct l2tp_session_ops ppp_l2tp_ops;
 
 const char *ppp_phase_str(enum ppp_phase p);
+
+/* Restart: an established call's PPP session as the state file had it
+ * (LCP Opened, authenticated, NCPs, addresses, prefix), with the pool, the
+ * routes and the maps brought in line; a session caught negotiating starts
+ * over. */
+struct state_ppp;
+void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct state_ppp *sp);
 
 #endif

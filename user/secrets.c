@@ -238,6 +238,7 @@ static void entry_free(struct secret *e)
 		free(e->secret);
 	}
 	free(e->addr);
+	free(e->net);
 }
 
 void secrets_free(struct secrets *s)
@@ -253,10 +254,33 @@ void secrets_free(struct secrets *s)
 	free(s);
 }
 
+/* "a.b.c.d/len" (0-32) into *n with the host bits cleared; 0 or -1. */
+static int parse_net(const char *w, struct secret_net *n)
+{
+	const char *slash = strchr(w, '/');
+	char ip[INET_ADDRSTRLEN], *end;
+	unsigned long len;
+
+	if (!slash || (size_t)(slash - w) >= sizeof(ip) || !slash[1])
+		return -1;
+	memcpy(ip, w, (size_t)(slash - w));
+	ip[slash - w] = '\0';
+	errno = 0;
+	len = strtoul(slash + 1, &end, 10);
+	if (*end || errno || len > 32 || slash[1] < '0' || slash[1] > '9')
+		return -1;
+	if (inet_pton(AF_INET, ip, &n->net) != 1)
+		return -1;
+	n->len = (unsigned int)len;
+	n->net.s_addr &= len ? htonl(~0u << (32 - len)) : 0;
+	return 0;
+}
+
 /* The address words after the secret, up to the end of the line. */
 static int parse_addrs(struct lexer *lx, struct secret *e, char *w)
 {
 	struct in_addr a, *na;
+	struct secret_net sn, *nn;
 	int t;
 
 	for (;;) {
@@ -275,9 +299,16 @@ static int parse_addrs(struct lexer *lx, struct secret *e, char *w)
 				return lex_err(lx, lx->word_line, "out of memory");
 			e->addr = na;
 			e->addr[e->naddr++] = a;
+		} else if (parse_net(w, &sn) == 0) {
+			nn = realloc(e->net, (e->nnet + 1) * sizeof(*nn));
+			if (!nn)
+				return lex_err(lx, lx->word_line, "out of memory");
+			e->net = nn;
+			e->net[e->nnet++] = sn;
 		} else {
 			return lex_err(lx, lx->word_line,
-				       "address \"%s\": not an IPv4 address, \"*\" or \"-\"", w);
+				       "address \"%s\": not an IPv4 address, a.b.c.d/len, \"*\" or \"-\"",
+				       w);
 		}
 	}
 }
@@ -359,7 +390,7 @@ int secrets_parse(const char *text, size_t len, const char *name, struct secrets
 		t = parse_addrs(&lx, e, w);
 		if (t == TOK_ERR)
 			goto fail;
-		if (e->addr_none && (e->naddr || e->addr_any)) {
+		if (e->addr_none && (e->naddr || e->nnet || e->addr_any)) {
 			lex_err(&lx, line, "\"-\" (no address) must stand alone");
 			goto fail;
 		}

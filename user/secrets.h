@@ -5,7 +5,8 @@
  * line; words quoted with "..." or '...' (backslash escapes inside, and
  * outside: \n \t \r \s \\ \" \', \ooo octal, \xHH hex; backslash-newline
  * continues the line); `*` as client or server matches any name; the
- * addresses are IPv4 addresses, `*` (any address) or a lone `-` (none).
+ * addresses are IPv4 addresses, prefixes `a.b.c.d/len` (any address in it;
+ * chapsecrets.sample's "192.168.1.128/25"), `*` (any) or a lone `-` (none).
  * A lookup prefers, like pppd, an exact client over an exact server over
  * wildcards, and the first entry among equals. */
 #ifndef L2TPX_SECRETS_H
@@ -24,6 +25,11 @@ struct secret {
 	bool addr_none;			/* `-`: no address allowed */
 	size_t naddr;
 	struct in_addr *addr;		/* the static addresses, in file order */
+	size_t nnet;
+	struct secret_net {
+		struct in_addr net;	/* host bits cleared */
+		unsigned int len;
+	} *net;				/* the prefixes, in file order */
 };
 
 struct secrets {

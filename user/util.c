@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Address, prefix and number parsing and formatting. */
+/* Address, prefix and number parsing and formatting; a token bucket. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +20,13 @@ int addr_parse(const char *s, struct l2tpx_addr *a)
 	if (inet_pton(AF_INET6, s, a->a8) == 1)
 		return AF_INET6;
 	return -1;
+}
+
+void addr_from_v4(struct l2tpx_addr *a, uint32_t be)
+{
+	memset(a, 0, sizeof(*a));
+	a->a32[2] = htonl(0xffff);
+	a->a32[3] = be;
 }
 
 static int addr_is_v4(const struct l2tpx_addr *a)
@@ -91,4 +98,35 @@ const char *prefix_str(const struct dp_prefix *p, char *buf, size_t len)
 	inet_ntop(p->family, p->addr, a, sizeof(a));
 	snprintf(buf, len, "%s/%u", a, p->len);
 	return buf;
+}
+
+void tbucket_init(struct tbucket *b, uint32_t rate, uint32_t burst, uint64_t now)
+{
+	b->rate = rate;
+	b->burst = burst ? burst : 1;
+	b->milli = (uint64_t)b->burst * 1000;	/* starts full */
+	b->last = now;
+}
+
+bool tbucket_take(struct tbucket *b, uint64_t now)
+{
+	uint64_t cap = (uint64_t)b->burst * 1000;
+
+	if (!b->rate)
+		return true;
+	if (now > b->last) {
+		/* rate per second = rate milli-tokens per ms; compared before
+		 * the multiplication so a long idle time cannot overflow. */
+		uint64_t dt = now - b->last;
+
+		if (b->milli >= cap || dt > (cap - b->milli) / b->rate)
+			b->milli = cap;
+		else
+			b->milli += dt * b->rate;
+	}
+	b->last = now;	/* a clock that went back refills nothing */
+	if (b->milli < 1000)
+		return false;
+	b->milli -= 1000;
+	return true;
 }

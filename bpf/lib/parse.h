@@ -26,32 +26,46 @@ static __always_inline int proto_is_vlan(__be16 p)
 	return p == bpf_htons(ETH_P_8021Q) || p == bpf_htons(ETH_P_8021AD);
 }
 
-/* Ethernet plus up to L2TPX_MAX_VLANS tags; returns the ethertype after the
- * tags (network order), 0 when the frame is cut short, or the tag's own
- * ethertype when there are more tags than we parse (not ours: passed). */
-static __always_inline __be16 parse_eth(struct cursor *c, struct ethhdr **ethp)
+/* Ethernet plus up to L2TPX_MAX_VLANS tags: *proto gets the ethertype after
+ * the tags (network order), or the tag's own ethertype when there are more
+ * tags than we parse (not ours: passed).  Returns -1 when the frame is cut
+ * short, else 0: any ethertype value, 0x0000 included (an 802.3 length), is
+ * a frame to pass, not a runt. */
+static __always_inline int parse_eth(struct cursor *c, struct ethhdr **ethp, __be16 *proto)
 {
 	struct ethhdr *eth = c->pos;
 	struct vlan_hdr *vh;
-	__be16 proto;
 	int i;
 
 	if ((void *)(eth + 1) > c->end)
-		return 0;
+		return -1;
 	*ethp = eth;
 	c->pos = eth + 1;
-	proto = eth->h_proto;
+	*proto = eth->h_proto;
 #pragma unroll
 	for (i = 0; i < L2TPX_MAX_VLANS; i++) {
-		if (!proto_is_vlan(proto))
+		if (!proto_is_vlan(*proto))
 			break;
 		vh = c->pos;
 		if ((void *)(vh + 1) > c->end)
-			return 0;
-		proto = vh->proto;
+			return -1;
+		*proto = vh->proto;
 		c->pos = vh + 1;
 	}
-	return proto;
+	return 0;
+}
+
+/* A big-endian length field as a number the verifier can bound.  Kernels
+ * before 6.3 or so (the lab's 6.1) forget a register's bounds at a byte
+ * swap and then refuse "math between pkt pointer and register with
+ * unbounded min value"; the mask, which the compiler cannot drop behind
+ * the empty asm, bounds it again. */
+static __always_inline __u32 len16(__be16 v)
+{
+	__u32 x = bpf_ntohs(v);
+
+	asm volatile("" : "+r"(x));
+	return x & 0xffff;
 }
 
 /* An IPv4 header whose lengths fit the frame; returns its total length or 0. */
@@ -64,7 +78,7 @@ static __always_inline __u32 ipv4_check(struct iphdr *iph, void *end)
 	if (iph->version != 4)
 		return 0;
 	ihl = iph->ihl * 4;
-	tot = bpf_ntohs(iph->tot_len);
+	tot = len16(iph->tot_len);
 	if (ihl < sizeof(*iph) || tot < ihl || (void *)iph + tot > end)
 		return 0;
 	return tot;
@@ -79,7 +93,7 @@ static __always_inline __u32 ipv6_check(struct ipv6hdr *ip6h, void *end)
 		return 0;
 	if (ip6h->version != 6)
 		return 0;
-	tot = sizeof(*ip6h) + bpf_ntohs(ip6h->payload_len);
+	tot = sizeof(*ip6h) + len16(ip6h->payload_len);
 	if ((void *)ip6h + tot > end)
 		return 0;
 	return tot;

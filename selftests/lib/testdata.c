@@ -12,7 +12,7 @@
 const char *repo_dir(void)
 {
 	static char root[PATH_MAX];
-	char exe[PATH_MAX];
+	char exe[PATH_MAX], probe[PATH_MAX + 32];
 	ssize_t n;
 
 	if (root[0])
@@ -21,8 +21,19 @@ const char *repo_dir(void)
 	if (n <= 0)
 		return NULL;
 	exe[n] = '\0';
-	/* build/<dir>/<test> -> the repository */
-	snprintf(root, sizeof(root), "%s", dirname(dirname(dirname(exe))));
+	/* build/<dir>/<test>, or build/san/<dir>/<test> (make SAN=1): the
+	 * first directory above that holds the Makefile. */
+	for (int up = 0; up < 4; up++) {
+		char *d = dirname(exe);
+
+		memmove(exe, d, strlen(d) + 1);
+		if (up < 2)
+			continue;
+		snprintf(probe, sizeof(probe), "%.4000s/Makefile", exe);
+		if (!access(probe, R_OK))
+			break;
+	}
+	snprintf(root, sizeof(root), "%s", exe);
 	return root;
 }
 

@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Host side of `make interop-accel` (boot.sh runs it in netns $NETNS): when
+# the guest's xl2tpd LNS is ready, l2tpxd's client dials it (a LAC on the
+# host, slow path through its TUN ppp0), then runs each command the guest
+# scenario asks for ($SHARE/req-N.sh -> req-N.out, req-N.done) until it
+# asks for "exit" or the guest is gone.  Bounded: 600 s.
+set -u
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+B=$REPO/build
+D=$RUN/l2tpx-lac
+mkdir -p "$D"
+for _ in $(seq 300); do [ -e "$SHARE/out/ready" ] && break; [ -e "$SHARE/out/rc" ] && exit 0; sleep 1; done
+cat >"$D/lac.conf" <<EOC
+[global]
+listen = 192.0.2.1
+hostname = l2tpx-client
+lns = no
+ctl_socket = $D/ctl.sock
+subscriber_dev = ppp0
+[lac lab]
+lns = 192.0.2.2
+user = labuser
+password = labpass
+redial = no
+EOC
+"$B/l2tpxd" -d -v -c "$D/lac.conf" >"$RUN/l2tpxd-lac.log" 2>&1 &
+export CLIENT_PID=$!
+# boot.sh kills this hook when the guest is gone: the client goes with it.
+trap 'kill "$CLIENT_PID" 2>/dev/null; exit 0' TERM INT
+n=1
+end=$((SECONDS + 600))
+while [ $SECONDS -lt $end ] && [ ! -e "$SHARE/out/rc" ]; do
+	if [ -e "$SHARE/req-$n.sh" ]; then
+		if [ "$(cat "$SHARE/req-$n.sh")" = exit ]; then
+			touch "$SHARE/req-$n.done"
+			break
+		fi
+		timeout 100 bash "$SHARE/req-$n.sh" >"$SHARE/req-$n.out" 2>&1
+		chmod a+r "$SHARE/req-$n.out"
+		touch "$SHARE/req-$n.done"
+		n=$((n + 1))
+		continue
+	fi
+	sleep 0.1
+done
+kill "$CLIENT_PID" 2>/dev/null
+exit 0
