@@ -9,7 +9,7 @@
 # apt-get run with a timeout, skipped when the cache is complete.
 set -eu
 CACHE=${DEBS:-/var/tmp/l2tpx-lab-debs}
-PKGS="libbpf1 libxdp1 libnl-3-200 libnl-route-3-200 libnl-genl-3-200 libjson-c5 libnettle8 libinih1"
+PKGS="libbpf1 libxdp1 libnl-3-200 libnl-route-3-200 libnl-genl-3-200 libjson-c5 libnettle8 libinih1 libmicrohttpd12"
 mkdir -p "$CACHE"
 missing=
 for p in $PKGS; do
