@@ -541,7 +541,8 @@ static void server_recv_response(struct ppp_auth *a, const uint8_t *p, size_t le
 		char was[64];
 
 		alog(LOG_WARNING, a, "re-challenge answered as %s, not %s",
-		     printable(name, nlen, pbuf, sizeof(pbuf)), printable_str(ppp_auth_user(a), was));
+		     printable(name, nlen, pbuf, sizeof(pbuf)),
+		     printable_str(ppp_auth_user(a), was));
 		ok = false;
 	} else {
 		if (a->method == AUTH_MSCHAPV2 && val[MSV2_FLAGS])
@@ -747,8 +748,8 @@ static void client_recv_challenge(struct ppp_auth *a, const uint8_t *p, size_t l
 		memcpy(a->challenge, chal, CHAL_LEN);
 		sys_random(val + MSV2_PEER_CHAL, 16);
 		memset(val + 16, 0, 8);	/* Reserved */
-		if (mschapv2_nt_response(a->challenge, val + MSV2_PEER_CHAL, ppp_auth_user(a), a->password,
-					 val + MSV2_NT_RESP) < 0) {
+		if (mschapv2_nt_response(a->challenge, val + MSV2_PEER_CHAL, ppp_auth_user(a),
+					 a->password, val + MSV2_NT_RESP) < 0) {
 			alog(LOG_WARNING, a, "password longer than 256 characters");
 			fail(a);
 			return;
@@ -813,7 +814,8 @@ static void client_recv_verdict(struct ppp_auth *a, const uint8_t *p, size_t len
 		}
 	}
 	if (!ok) {
-		alog(LOG_WARNING, a, "authentication as %s refused: \"%s\"", ppp_auth_user(a), pbuf);
+		alog(LOG_WARNING, a, "authentication as %s refused: \"%s\"", ppp_auth_user(a),
+		     pbuf);
 		fail(a);
 		return;
 	}
@@ -880,7 +882,8 @@ static void auth_timeout(struct ev_loop *loop, struct ev_timer *t, void *arg)
 		break;
 	case AUTH_ST_OPEN:
 		if (a->server && a->method != AUTH_PAP) {
-			alog(LOG_DEBUG, a, "re-challenging %s", printable_str(ppp_auth_user(a), pbuf));
+			alog(LOG_DEBUG, a, "re-challenging %s",
+			     printable_str(ppp_auth_user(a), pbuf));
 			server_send_challenge(a);
 		}
 		break;
