@@ -916,7 +916,7 @@ static void test_rechallenge(void **state)
 			check(srv.ndone == 1 && cli.ndone == 1, m);
 		}
 		/* the peer's secret changes under it: the next one fails */
-		strcpy(cli.a.password, "changed");
+		cli.a.password = "changed";
 		advance(60000);
 		check(srv.ndone == 2 && !srv.ok && srv.a.state == AUTH_ST_FAILED, m);
 		check(cli.ndone == 2 && !cli.ok && cli.a.state == AUTH_ST_FAILED, m);
@@ -940,8 +940,8 @@ static void test_rechallenge(void **state)
 		/* a re-challenge answered under another, valid, name fails */
 		pair(m, &c, "alice", "alice-secret");
 		pump();
-		strcpy(cli.a.user, "bob");
-		strcpy(cli.a.password, "bob secret");
+		assert_int_equal(ppp_auth_set_user(&cli.a, "bob"), 0);
+		cli.a.password = "bob secret";
 		advance(60000);
 		check(srv.ndone == 2 && !srv.ok, m);
 		check(!strcmp(srv.done_user, "alice"), m);
@@ -1385,6 +1385,93 @@ static void test_lifecycle(void **state)
 	assert_string_equal(ppp_auth_method_str(AUTH_MSCHAPV2), "MS-CHAPv2");
 }
 
+/* Per-call memory: our name and password are the caller's (pointed at, not
+ * copied); the user name is one allocation of its size; the packet kept for
+ * retransmission has its own size and, once the verdict is out, is that
+ * verdict only (RFC 1994 4.1: a repeated Response gets it again); a failure,
+ * stop and fini release it. */
+static void test_memory(void **state)
+{
+	static const char our_name[] = "lns", password[] = "alice-secret";
+	const struct sent *v;
+	size_t i;
+
+	for (i = 0; i < NMETHODS; i++) {
+		enum ppp_auth_method m = methods[i];
+
+		fixture(&conf);
+		ppp_auth_start_client(&cli.a, m, "alice", password);
+		ppp_auth_start_server(&srv.a, m, our_name, lookup, &srv);
+		check(srv.a.name == our_name && cli.a.password == password, m);
+		pump();
+		check(srv.ok && cli.ok, m);
+		check(!strcmp(ppp_auth_user(&srv.a), "alice"), m);
+		check(!strcmp(ppp_auth_user(&cli.a), "alice"), m);
+		/* the authenticator keeps its verdict, at its size, no more */
+		v = &srv.log[srv.nsent - 1];
+		check(srv.a.last && srv.a.last_len == v->len, m);
+		check(!memcmp(srv.a.last, v->data, v->len), m);
+		/* the longest, MS-CHAPv2's "S=<40 hex> M=Access granted" */
+		check(srv.a.last_len <= 4 + 42 + 17, m);
+		/* the link goes down: the packet goes, the user name stays */
+		ppp_auth_stop(&srv.a);
+		ppp_auth_stop(&cli.a);
+		check(!srv.a.last && !srv.a.last_len && !cli.a.last && !cli.a.password, m);
+		check(!strcmp(ppp_auth_user(&srv.a), "alice"), m);
+		ppp_auth_fini(&srv.a);
+		check(!srv.a.user && !strcmp(ppp_auth_user(&srv.a), ""), m);
+		teardown(NULL);
+
+		/* a refused peer: nothing kept on its side */
+		fixture(&conf);
+		ppp_auth_start_client(&cli.a, m, "alice", "wrong");
+		ppp_auth_start_server(&srv.a, m, our_name, lookup, &srv);
+		pump();
+		check(srv.ndone == 1 && !srv.ok && cli.ndone == 1 && !cli.ok, m);
+		check(!cli.a.last && !cli.a.last_len, m);
+		teardown(NULL);
+	}
+
+	/* CHAP re-challenge: a Challenge is kept again while it runs, then the
+	 * new verdict only */
+	{
+		struct ppp_auth_conf c = conf;
+
+		c.rechallenge_s = 60;
+		pair(AUTH_CHAP_MD5, &c, "alice", "alice-secret");
+		pump();
+		assert_int_equal(srv.a.last_len, 4);	/* Success, no message */
+		cli.drop = 1;	/* the re-challenge is not answered at once */
+		advance(60000);
+		assert_int_equal(srv.a.state, AUTH_ST_CHALLENGE_SENT);
+		assert_int_equal(srv.a.last[0], 1);	/* Challenge */
+		assert_int_equal(srv.a.last_len, 4 + 1 + 16 + 3);
+		advance(3000);
+		assert_int_equal(srv.a.state, AUTH_ST_OPEN);
+		assert_int_equal(srv.a.last[0], 3);
+		assert_int_equal(srv.a.last_len, 4);
+		teardown(NULL);
+	}
+
+	/* ppp_auth_set_user: the one copy; too long is refused */
+	{
+		char longname[AUTH_NAME_MAX + 1];
+
+		fixture(&conf);
+		assert_int_equal(ppp_auth_set_user(&srv.a, "bob"), 0);
+		assert_string_equal(ppp_auth_user(&srv.a), "bob");
+		assert_int_equal(ppp_auth_set_user(&srv.a, ""), 0);
+		assert_null(srv.a.user);
+		memset(longname, 'x', AUTH_NAME_MAX);
+		longname[AUTH_NAME_MAX] = '\0';
+		assert_int_equal(ppp_auth_set_user(&srv.a, longname), -1);
+		longname[AUTH_NAME_MAX - 1] = '\0';
+		assert_int_equal(ppp_auth_set_user(&srv.a, longname), 0);
+		assert_int_equal(strlen(ppp_auth_user(&srv.a)), AUTH_NAME_MAX - 1);
+		teardown(NULL);
+	}
+}
+
 static void done_fini(struct ppp_auth *a, bool ok, const char *user)
 {
 	struct side *s = a->arg;
@@ -1392,7 +1479,11 @@ static void done_fini(struct ppp_auth *a, bool ok, const char *user)
 	s->ndone++;
 	s->ok = ok;
 	ppp_auth_fini(a);
-	memset(a->user, 0x5a, sizeof(a->user));	/* poison: must not be used after */
+	/* Nothing is left to use after: the name and the packet are freed
+	 * (a use after would show under the sanitizers). */
+	assert_null(a->user);
+	assert_null(a->last);
+	assert_int_equal(a->last_len, 0);
 }
 
 static void test_done_may_fini(void **state)
@@ -1443,6 +1534,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_fuzz, teardown),
 		cmocka_unit_test_teardown(test_lifecycle, teardown),
 		cmocka_unit_test_teardown(test_done_may_fini, teardown),
+		cmocka_unit_test_teardown(test_memory, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

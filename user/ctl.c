@@ -89,7 +89,7 @@ static void ppp_json(const struct ppp_session *ps, json_object *o)
 {
 	char a[INET_ADDRSTRLEN];
 
-	json_object_object_add(o, "user", json_object_new_string(ps->user));
+	json_object_object_add(o, "user", json_object_new_string(ppp_user(ps)));
 	json_object_object_add(o, "ppp_phase", json_object_new_string(ppp_phase_str(ps->phase)));
 	json_object_object_add(o, "lcp", json_object_new_string(ppp_state_str(ps->lcp.state)));
 	json_object_object_add(o, "ipcp", json_object_new_string(ppp_state_str(ps->ipcp.state)));

@@ -493,7 +493,7 @@ int metrics_collect_daemon(struct metrics_input *in, struct metrics_ctl *c, stru
 			udp_ep_str(&t->peer, ms->peer, sizeof(ms->peer));
 			if (ppp && l->sops == &ppp_l2tp_ops && s->upper)
 				snprintf(ms->user, sizeof(ms->user), "%s",
-					 ((const struct ppp_session *)s->upper)->user);
+					 ppp_user((const struct ppp_session *)s->upper));
 			ms->daemon = true;
 			ms->slow_rx_packets = s->rx_data;
 			ms->slow_tx_packets = s->tx_data;

@@ -35,7 +35,7 @@
 		char _ep[64];                                                           \
 		log_msg(pri, "ppp %u/%u %s%s%s: " fmt, (ps)->ls->t->id, (ps)->ls->id,   \
 			udp_ep_str(&(ps)->ls->t->peer, _ep, sizeof(_ep)),               \
-			(ps)->user[0] ? " user " : "", (ps)->user, ##__VA_ARGS__);      \
+			ppp_user(ps)[0] ? " user " : "", ppp_user(ps), ##__VA_ARGS__);  \
 	} while (0)
 
 static const char *const phase_names[] = { "establish", "authenticate", "network", "terminate" };
@@ -461,7 +461,6 @@ static void lcp_up(struct ppp_fsm *f)
 			ps->phase = PHASE_AUTHENTICATE;
 			ppp_auth_start_client(&ps->auth, method_of(ps->peer_auth_proto, ps->peer_auth_alg),
 					      lac ? lac->user : "", lac ? lac->password : "");
-			snprintf(ps->user, sizeof(ps->user), "%s", lac ? lac->user : "");
 		} else {
 			start_ncps(ps);
 		}
@@ -497,7 +496,7 @@ static void lcp_down(struct ppp_fsm *f)
 
 	plog(LOG_INFO, ps, "LCP down");
 	ev_timer_disarm(ps->ctx->loop, &ps->echo_timer);
-	ppp_auth_fini(&ps->auth);	/* no Challenge while LCP is not open */
+	ppp_auth_stop(&ps->auth);	/* no Challenge while LCP is not open */
 	/* The NCPs go down with it, those that were ever up. */
 	if (ps->ipcp.state != PPP_INITIAL && ps->ipcp.state != PPP_STARTING)
 		ppp_fsm_down(&ps->ipcp);
@@ -618,8 +617,7 @@ static void auth_done(struct ppp_auth *a, bool ok, const char *user)
 {
 	struct ppp_session *ps = a->arg;
 
-	if (user && !ps->client)
-		snprintf(ps->user, sizeof(ps->user), "%s", user);
+	(void)user;	/* the auth's own, ppp_user(ps) */
 	if (!ps->client && ok)
 		ps->ctx->auth_ok++;
 	else if (!ps->client)
@@ -662,7 +660,7 @@ static int assign_peer_ip(struct ppp_session *ps)
 	if (ps->peer_ip)
 		return 0;
 	if (c->static_ip)
-		c->static_ip(c->lookup_arg, ps->user, &want);
+		c->static_ip(c->lookup_arg, ppp_user(ps), &want);
 	if (pool_take(&c->pool, want, &ps->peer_ip)) {
 		char a[INET_ADDRSTRLEN];
 
@@ -1195,7 +1193,8 @@ static int proxy_authen(struct ppp_session *ps)
 	user[n] = '\0';
 	if (!c->lookup || c->lookup(c->lookup_arg, user, server, secret, sizeof(secret)))
 		return -1;
-	snprintf(ps->user, sizeof(ps->user), "%s", user);
+	if (ppp_auth_set_user(&ps->auth, user) < 0)
+		return -1;
 	if (s->proxy_auth_type == L2TP_PROXY_AUTH_PAP)
 		return s->proxy_auth_response.len == strlen(secret) &&
 				       !memcmp(s->proxy_auth_response.p, secret, strlen(secret))
@@ -1358,7 +1357,6 @@ void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct
 	memcpy(ps->dns, sp->dns, sizeof(ps->dns));
 	memcpy(ps->our_ifid, sp->our_ifid, 8);
 	memcpy(ps->peer_ifid, sp->peer_ifid, 8);
-	snprintf(ps->user, sizeof(ps->user), "%s", sp->user);
 	ev_timer_init(&ps->echo_timer, echo_fire, ps);
 	ev_timer_init(&ps->close_timer, close_fire, ps);
 	ev_timer_init(&ps->ra_timer, ra_fire, ps);
@@ -1377,18 +1375,17 @@ void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct
 				    ps->client ? ps->peer_auth_alg : ps->auth_alg);
 	ps->auth.state = AUTH_ST_OPEN;
 	ps->auth.done_ok = true;
-	snprintf(ps->auth.user, sizeof(ps->auth.user), "%s", ps->user);
+	(void)ppp_auth_set_user(&ps->auth, sp->user);	/* too long: none, and said */
 	if (ps->client && ls->t->lac_index >= 0) {
 		/* Our credentials, for the authenticator's re-challenges. */
 		const struct conf_lac *lac = &c->conf->lacs[ls->t->lac_index];
 
-		snprintf(ps->auth.user, sizeof(ps->auth.user), "%s", lac->user);
-		snprintf(ps->auth.password, sizeof(ps->auth.password), "%s", lac->password);
+		(void)ppp_auth_set_user(&ps->auth, lac->user);
+		ps->auth.password = lac->password;
 	}
 	if (!ps->client && ps->auth.method != AUTH_NONE) {
 		/* What a periodic CHAP re-challenge needs, and its timer. */
-		snprintf(ps->auth.name, sizeof(ps->auth.name), "%s",
-			 c->conf->auth_name[0] ? c->conf->auth_name : c->conf->hostname);
+		ps->auth.name = c->conf->auth_name[0] ? c->conf->auth_name : c->conf->hostname;
 		ps->auth.lookup = c->lookup;
 		ps->auth.lookup_arg = c->lookup_arg;
 		if (ps->auth.method != AUTH_PAP && c->conf->chap_interval)

@@ -65,7 +65,6 @@ struct ppp_session {
 	bool in_dp;			/* the session is in the maps */
 	bool v4_up;			/* IPv4 installed: hash, route, map entry */
 	bool routed;
-	char user[AUTH_NAME_MAX];
 	uint64_t slow_rx, slow_tx;
 	bool proxied;			/* LCP taken from the LAC's Proxy LCP */
 	int proxy_auth;			/* 1 verified, -1 refused, 0 none */
@@ -100,6 +99,11 @@ void ppp_ctx_fini(struct ppp_ctx *c);
 extern const struct l2tp_session_ops ppp_l2tp_ops;
 
 const char *ppp_phase_str(enum ppp_phase p);
+/* The session's user name, "" when none: the one copy, kept by its auth. */
+static inline const char *ppp_user(const struct ppp_session *ps)
+{
+	return ppp_auth_user(&ps->auth);
+}
 
 /* Restart: an established call's PPP session as the state file had it
  * (LCP Opened, authenticated, NCPs, addresses, prefix), with the pool, the

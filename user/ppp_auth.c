@@ -2,6 +2,7 @@
 /* PPP authentication: the CHAP-MD5 and MS-CHAPv2 primitives, and the
  * authenticator and peer automata of PAP, CHAP-MD5 and MS-CHAPv2. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
@@ -377,19 +378,49 @@ static void send_last(struct ppp_auth *a)
 		a->cb->send(a, auth_proto(a), a->last, a->last_len);
 }
 
+static void forget_last(struct ppp_auth *a)
+{
+	if (a->last) {
+		explicit_bzero(a->last, a->last_len);	/* PAP: the password */
+		free(a->last);
+	}
+	a->last = NULL;
+	a->last_len = 0;
+}
+
 static void report(struct ppp_auth *a, bool ok)
 {
 	if (a->cb && a->cb->done)
-		a->cb->done(a, ok, a->user);
+		a->cb->done(a, ok, ppp_auth_user(a));
 }
 
 /* Final failure: nothing more is sent, nothing is retransmitted. */
 static void fail(struct ppp_auth *a)
 {
 	disarm(a);
-	a->last_len = 0;
+	forget_last(a);
 	set_state(a, AUTH_ST_FAILED);
 	report(a, false);
+}
+
+/* The packet just built becomes a->last, in memory of its own size: a
+ * call keeps no full-size buffer once it is authenticated.  false: out of
+ * memory, and the run has failed. */
+static bool keep(struct ppp_auth *a, const uint8_t *pkt, size_t len)
+{
+	uint8_t *p = malloc(len);
+
+	forget_last(a);
+	if (!p) {
+		alog(LOG_ERR, a, "out of memory for a %zu-octet packet: giving up "
+				 "(free memory, or lower the number of calls)", len);
+		fail(a);
+		return false;
+	}
+	memcpy(p, pkt, len);
+	a->last = p;
+	a->last_len = len;
+	return true;
 }
 
 /* ---- authenticator ------------------------------------------------------- */
@@ -397,7 +428,7 @@ static void fail(struct ppp_auth *a)
 static void server_send_challenge(struct ppp_auth *a)
 {
 	size_t nlen = strlen(a->name), len = HDR_LEN + 1 + CHAL_LEN + nlen;
-	uint8_t *p = a->last;
+	uint8_t p[AUTH_PKT_MAX];
 
 	a->id++;
 	sys_random(a->challenge, CHAL_LEN);
@@ -405,7 +436,8 @@ static void server_send_challenge(struct ppp_auth *a)
 	p[4] = CHAL_LEN;
 	memcpy(p + 5, a->challenge, CHAL_LEN);
 	memcpy(p + 5 + CHAL_LEN, a->name, nlen);
-	a->last_len = len;
+	if (!keep(a, p, len))
+		return;
 	a->tries = 1;
 	set_state(a, AUTH_ST_CHALLENGE_SENT);
 	arm(a, a->conf.retry_ms);
@@ -450,7 +482,7 @@ static void server_recv_response(struct ppp_auth *a, const uint8_t *p, size_t le
 {
 	size_t want = a->method == AUTH_CHAP_MD5 ? MD5_VALUE_LEN : MSV2_VALUE_LEN;
 	char user[AUTH_NAME_MAX], auth_resp[MSV2_AUTH_RESP_LEN + 1], pbuf[64];
-	uint8_t id = p[1], *out = a->last;
+	uint8_t id = p[1], out[AUTH_PKT_MAX];
 	const uint8_t *val, *name;
 	size_t vsize, nlen, mlen;
 	bool ok, first;
@@ -503,19 +535,23 @@ static void server_recv_response(struct ppp_auth *a, const uint8_t *p, size_t le
 
 	memcpy(user, name, nlen);
 	user[nlen] = '\0';
-	if (a->done_ok && strcmp(user, a->user)) {
+	if (a->done_ok && strcmp(user, ppp_auth_user(a))) {
 		/* A re-challenge answered under another name would swap the
 		 * session's identity behind the owner's back. */
 		char was[64];
 
 		alog(LOG_WARNING, a, "re-challenge answered as %s, not %s",
-		     printable(name, nlen, pbuf, sizeof(pbuf)), printable_str(a->user, was));
+		     printable(name, nlen, pbuf, sizeof(pbuf)),
+		     printable_str(ppp_auth_user(a), was));
 		ok = false;
 	} else {
 		if (a->method == AUTH_MSCHAPV2 && val[MSV2_FLAGS])
 			alog(LOG_DEBUG, a, "Response Flags %#x (should be 0)", val[MSV2_FLAGS]);
-		memcpy(a->user, user, nlen + 1);
 		ok = server_verify_chap(a, id, val, user, auth_resp);
+		if (ppp_auth_set_user(a, user) < 0) {
+			fail(a);
+			return;
+		}
 	}
 
 	if (a->method == AUTH_CHAP_MD5) {
@@ -523,18 +559,19 @@ static void server_recv_response(struct ppp_auth *a, const uint8_t *p, size_t le
 		mlen = ok ? 0 : sizeof(MSG_DENIED) - 1;
 		memcpy(out + HDR_LEN, MSG_DENIED, mlen);
 	} else if (ok) {
-		mlen = (size_t)snprintf((char *)out + HDR_LEN, sizeof(a->last) - HDR_LEN,
+		mlen = (size_t)snprintf((char *)out + HDR_LEN, sizeof(out) - HDR_LEN,
 					"%s M=%s", auth_resp, MSG_GRANTED);
 	} else {
 		char chal[2 * CHAL_LEN + 1];
 
 		/* RFC 2759 6: E=691 authentication failure, R=0 no retry. */
 		hex_upper(a->challenge, CHAL_LEN, chal);
-		mlen = (size_t)snprintf((char *)out + HDR_LEN, sizeof(a->last) - HDR_LEN,
+		mlen = (size_t)snprintf((char *)out + HDR_LEN, sizeof(out) - HDR_LEN,
 					"E=691 R=0 C=%s V=3 M=%s", chal, MSG_DENIED);
 	}
 	put_hdr(out, ok ? CHAP_SUCCESS : CHAP_FAILURE, id, HDR_LEN + mlen);
-	a->last_len = HDR_LEN + mlen;
+	if (!keep(a, out, HDR_LEN + mlen))
+		return;
 	disarm(a);
 	first = ok && !a->done_ok;
 	if (ok) {
@@ -603,10 +640,18 @@ static void server_recv_auth_req(struct ppp_auth *a, const uint8_t *p, size_t le
 		return;
 	}
 
-	memcpy(a->user, peer, ulen);
-	a->user[ulen] = '\0';
+	{
+		char user[AUTH_NAME_MAX];
+
+		memcpy(user, peer, ulen);	/* ulen < 256: one octet */
+		user[ulen] = '\0';
+		if (ppp_auth_set_user(a, user) < 0) {
+			fail(a);
+			return;
+		}
+	}
 	if (!a->lookup ||
-	    a->lookup(a->lookup_arg, a->user, a->name, secret, sizeof(secret)) < 0) {
+	    a->lookup(a->lookup_arg, ppp_auth_user(a), a->name, secret, sizeof(secret)) < 0) {
 		alog(LOG_WARNING, a, "no secret for %s (server %s)",
 		     printable(peer, ulen, pbuf, sizeof(pbuf)), a->name);
 		ok = false;
@@ -620,10 +665,15 @@ static void server_recv_auth_req(struct ppp_auth *a, const uint8_t *p, size_t le
 
 	msg = ok ? MSG_PAP_ACK : MSG_PAP_NAK;
 	mlen = strlen(msg);
-	put_hdr(a->last, ok ? PAP_AUTH_ACK : PAP_AUTH_NAK, p[1], HDR_LEN + 1 + mlen);
-	a->last[HDR_LEN] = (uint8_t)mlen;
-	memcpy(a->last + HDR_LEN + 1, msg, mlen);
-	a->last_len = HDR_LEN + 1 + mlen;
+	{
+		uint8_t out[HDR_LEN + 1 + sizeof(MSG_PAP_NAK)];
+
+		put_hdr(out, ok ? PAP_AUTH_ACK : PAP_AUTH_NAK, p[1], HDR_LEN + 1 + mlen);
+		out[HDR_LEN] = (uint8_t)mlen;
+		memcpy(out + HDR_LEN + 1, msg, mlen);
+		if (!keep(a, out, HDR_LEN + 1 + mlen))
+			return;
+	}
 	disarm(a);
 	if (ok) {
 		a->done_ok = true;
@@ -642,8 +692,8 @@ static void server_recv_auth_req(struct ppp_auth *a, const uint8_t *p, size_t le
 
 static void client_recv_challenge(struct ppp_auth *a, const uint8_t *p, size_t len)
 {
-	size_t vsize, ulen = strlen(a->user), rlen;
-	uint8_t id = p[1], *out = a->last;
+	size_t vsize, ulen = strlen(ppp_auth_user(a)), rlen;
+	uint8_t id = p[1], out[AUTH_PKT_MAX];
 	const uint8_t *chal;
 	char pbuf[64];
 
@@ -698,8 +748,8 @@ static void client_recv_challenge(struct ppp_auth *a, const uint8_t *p, size_t l
 		memcpy(a->challenge, chal, CHAL_LEN);
 		sys_random(val + MSV2_PEER_CHAL, 16);
 		memset(val + 16, 0, 8);	/* Reserved */
-		if (mschapv2_nt_response(a->challenge, val + MSV2_PEER_CHAL, a->user, a->password,
-					 val + MSV2_NT_RESP) < 0) {
+		if (mschapv2_nt_response(a->challenge, val + MSV2_PEER_CHAL, ppp_auth_user(a),
+					 a->password, val + MSV2_NT_RESP) < 0) {
 			alog(LOG_WARNING, a, "password longer than 256 characters");
 			fail(a);
 			return;
@@ -707,9 +757,10 @@ static void client_recv_challenge(struct ppp_auth *a, const uint8_t *p, size_t l
 		val[MSV2_FLAGS] = 0;
 	}
 	out[HDR_LEN] = (uint8_t)rlen;
-	memcpy(out + HDR_LEN + 1 + rlen, a->user, ulen);
+	memcpy(out + HDR_LEN + 1 + rlen, ppp_auth_user(a), ulen);
 	put_hdr(out, CHAP_RESPONSE, id, HDR_LEN + 1 + rlen + ulen);
-	a->last_len = HDR_LEN + 1 + rlen + ulen;
+	if (!keep(a, out, HDR_LEN + 1 + rlen + ulen))
+		return;
 	a->tries = 1;
 	set_state(a, AUTH_ST_RESPONSE_SENT);
 	arm(a, a->conf.retry_ms);
@@ -750,7 +801,7 @@ static void client_recv_verdict(struct ppp_auth *a, const uint8_t *p, size_t len
 		/* RFC 2759 5: "S=<auth_string> M=<message>"; pppd also takes
 		 * a bare "S=<auth_string>" (MikroTik sends that). */
 		if (mschapv2_auth_response(a->password, val + MSV2_NT_RESP, val + MSV2_PEER_CHAL,
-					   a->challenge, a->user, exp) < 0 ||
+					   a->challenge, ppp_auth_user(a), exp) < 0 ||
 		    mlen < MSV2_AUTH_RESP_LEN || memcmp(msg, "S=", 2) ||
 		    strncasecmp((const char *)msg + 2, exp + 2, MSV2_AUTH_RESP_LEN - 2) ||
 		    (mlen > MSV2_AUTH_RESP_LEN && msg[MSV2_AUTH_RESP_LEN] != ' ')) {
@@ -763,7 +814,8 @@ static void client_recv_verdict(struct ppp_auth *a, const uint8_t *p, size_t len
 		}
 	}
 	if (!ok) {
-		alog(LOG_WARNING, a, "authentication as %s refused: \"%s\"", a->user, pbuf);
+		alog(LOG_WARNING, a, "authentication as %s refused: \"%s\"", ppp_auth_user(a),
+		     pbuf);
 		fail(a);
 		return;
 	}
@@ -771,7 +823,7 @@ static void client_recv_verdict(struct ppp_auth *a, const uint8_t *p, size_t len
 	first = !a->done_ok;
 	a->done_ok = true;
 	set_state(a, AUTH_ST_OPEN);
-	alog(first ? LOG_INFO : LOG_DEBUG, a, "authenticated as %s%s: \"%s\"", a->user,
+	alog(first ? LOG_INFO : LOG_DEBUG, a, "authenticated as %s%s: \"%s\"", ppp_auth_user(a),
 	     first ? "" : " again", pbuf);
 	if (first)
 		report(a, true);
@@ -779,17 +831,21 @@ static void client_recv_verdict(struct ppp_auth *a, const uint8_t *p, size_t len
 
 static void client_send_auth_req(struct ppp_auth *a)
 {
-	size_t ulen = strlen(a->user), plen = strlen(a->password);
+	size_t ulen = strlen(ppp_auth_user(a)), plen = strlen(a->password);
 	size_t len = HDR_LEN + 2 + ulen + plen;
-	uint8_t *p = a->last;
+	uint8_t p[AUTH_PKT_MAX];
+	bool kept;
 
 	a->id++;
 	put_hdr(p, PAP_AUTH_REQ, a->id, len);
 	p[4] = (uint8_t)ulen;
-	memcpy(p + 5, a->user, ulen);
+	memcpy(p + 5, ppp_auth_user(a), ulen);
 	p[5 + ulen] = (uint8_t)plen;
 	memcpy(p + 6 + ulen, a->password, plen);
-	a->last_len = len;
+	kept = keep(a, p, len);
+	explicit_bzero(p, len);
+	if (!kept)
+		return;
 	a->tries = 1;
 	set_state(a, AUTH_ST_REQUEST_SENT);
 	arm(a, a->conf.retry_ms);
@@ -826,7 +882,8 @@ static void auth_timeout(struct ev_loop *loop, struct ev_timer *t, void *arg)
 		break;
 	case AUTH_ST_OPEN:
 		if (a->server && a->method != AUTH_PAP) {
-			alog(LOG_DEBUG, a, "re-challenging %s", printable_str(a->user, pbuf));
+			alog(LOG_DEBUG, a, "re-challenging %s",
+			     printable_str(ppp_auth_user(a), pbuf));
 			server_send_challenge(a);
 		}
 		break;
@@ -898,14 +955,47 @@ void ppp_auth_init(struct ppp_auth *a, const struct ppp_auth_cb *cb,
 	a->state = AUTH_ST_INITIAL;
 }
 
-void ppp_auth_fini(struct ppp_auth *a)
+void ppp_auth_stop(struct ppp_auth *a)
 {
 	disarm(a);
-	explicit_bzero(a->password, sizeof(a->password));
+	a->password = NULL;
 	explicit_bzero(a->challenge, sizeof(a->challenge));
-	explicit_bzero(a->last, sizeof(a->last));	/* PAP: the password */
-	a->last_len = 0;
+	forget_last(a);
 	a->state = AUTH_ST_INITIAL;
+}
+
+void ppp_auth_fini(struct ppp_auth *a)
+{
+	ppp_auth_stop(a);
+	free(a->user);
+	a->user = NULL;
+}
+
+const char *ppp_auth_user(const struct ppp_auth *a)
+{
+	return a->user ? a->user : "";
+}
+
+int ppp_auth_set_user(struct ppp_auth *a, const char *user)
+{
+	size_t n = user ? strlen(user) : 0;
+	char *u;
+
+	if (n >= AUTH_NAME_MAX) {
+		alog(LOG_WARNING, a, "user name longer than %d octets", AUTH_NAME_MAX - 1);
+		return -1;
+	}
+	if (a->user && !strcmp(a->user, user ? user : ""))
+		return 0;
+	u = n ? strdup(user) : NULL;
+	if (n && !u) {
+		alog(LOG_ERR, a, "out of memory for a user name: free memory, or lower the "
+				 "number of calls");
+		return -1;
+	}
+	free(a->user);
+	a->user = u;
+	return 0;
 }
 
 /* Common to both starts: forget the previous run. */
@@ -915,21 +1005,13 @@ static void reset(struct ppp_auth *a, bool server, enum ppp_auth_method m)
 	a->server = server;
 	a->method = m;
 	a->state = AUTH_ST_INITIAL;
-	a->user[0] = '\0';
+	free(a->user);
+	a->user = NULL;
+	a->password = NULL;
 	a->done_ok = false;
 	a->tries = 0;
-	a->last_len = 0;
+	forget_last(a);
 	sys_random(&a->id, 1);
-}
-
-static bool copy_str(char *dst, size_t cap, const char *src)
-{
-	size_t n = src ? strlen(src) : 0;
-
-	if (n >= cap)
-		return false;
-	memcpy(dst, src ? src : "", n + 1);
-	return true;
 }
 
 void ppp_auth_start_server(struct ppp_auth *a, enum ppp_auth_method m, const char *our_name,
@@ -938,7 +1020,8 @@ void ppp_auth_start_server(struct ppp_auth *a, enum ppp_auth_method m, const cha
 	reset(a, true, m);
 	a->lookup = lookup;
 	a->lookup_arg = lookup_arg;
-	if (!copy_str(a->name, sizeof(a->name), our_name)) {
+	a->name = our_name ? our_name : "";
+	if (strlen(a->name) >= AUTH_NAME_MAX) {
 		alog(LOG_WARNING, a, "our name is longer than %d octets", AUTH_NAME_MAX - 1);
 		fail(a);
 		return;
@@ -963,15 +1046,15 @@ void ppp_auth_start_client(struct ppp_auth *a, enum ppp_auth_method m, const cha
 			   const char *password)
 {
 	reset(a, false, m);
-	if (!copy_str(a->user, sizeof(a->user), user) ||
-	    !copy_str(a->password, sizeof(a->password), password)) {
+	a->password = password ? password : "";
+	if (strlen(a->password) >= AUTH_SECRET_MAX || ppp_auth_set_user(a, user) < 0) {
 		alog(LOG_WARNING, a, "user name or password longer than 255 octets");
 		fail(a);
 		return;
 	}
 	switch (m) {
 	case AUTH_PAP:
-		if (HDR_LEN + 2 + strlen(a->user) + strlen(a->password) > sizeof(a->last)) {
+		if (HDR_LEN + 2 + strlen(ppp_auth_user(a)) + strlen(a->password) > AUTH_PKT_MAX) {
 			alog(LOG_WARNING, a, "user name and password too long for one request");
 			fail(a);
 			return;

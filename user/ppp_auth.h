@@ -25,6 +25,7 @@ enum ppp_auth_method {
 
 #define AUTH_NAME_MAX	256
 #define AUTH_SECRET_MAX	256
+#define AUTH_PKT_MAX	512	/* the longest packet we send */
 
 /* ---- the primitives, pure functions (tested against the RFC vectors) ---- */
 
@@ -102,27 +103,44 @@ struct ppp_auth {
 	struct ev_timer timer;
 	ppp_auth_lookup_fn lookup;	/* server */
 	void *lookup_arg;
-	char name[AUTH_NAME_MAX];	/* our name: CHAP Name as authenticator */
-	char user[AUTH_NAME_MAX];	/* client: our user; server: the peer's */
-	char password[AUTH_SECRET_MAX];	/* client only */
+	/* Per-call memory is kept small (many thousand calls): what is the
+	 * same for every call is the caller's, pointed at, not copied. */
+	const char *name;		/* our name (CHAP Name as authenticator):
+					 * the caller's, outlives the run */
+	char *user;			/* client: our user; server: the peer's.
+					 * Allocated, NULL when none */
+	const char *password;		/* client only: the caller's */
 	uint8_t id;
 	uint8_t challenge[16];
 	unsigned int tries;
 	bool done_ok;			/* authenticated at least once */
-	uint8_t last[512];		/* last packet sent, for retransmission */
+	uint8_t *last;			/* last packet sent, allocated to its size,
+					 * for retransmission and for a repeated
+					 * request after the verdict; NULL when none */
 	size_t last_len;
 	void *arg;			/* the session's */
 };
 
 void ppp_auth_init(struct ppp_auth *a, const struct ppp_auth_cb *cb,
 		   const struct ppp_auth_conf *conf, struct ev_loop *loop, void *arg);
+/* Everything released: timers, the packet kept, the user name. */
 void ppp_auth_fini(struct ppp_auth *a);
-/* Authenticator: challenge the peer (CHAP) or wait for its request (PAP). */
+/* The run ends (the link went down): timers off, the packet kept and our
+ * password forgotten, back to INITIAL; the user name stays. */
+void ppp_auth_stop(struct ppp_auth *a);
+/* Authenticator: challenge the peer (CHAP) or wait for its request (PAP).
+ * our_name is not copied: it must outlive the run (the configuration). */
 void ppp_auth_start_server(struct ppp_auth *a, enum ppp_auth_method m, const char *our_name,
 			   ppp_auth_lookup_fn lookup, void *lookup_arg);
-/* Peer: answer challenges (CHAP) or send Authenticate-Request (PAP). */
+/* Peer: answer challenges (CHAP) or send Authenticate-Request (PAP).  The
+ * user name is copied, the password is not: it must outlive the run. */
 void ppp_auth_start_client(struct ppp_auth *a, enum ppp_auth_method m, const char *user,
 			   const char *password);
+/* The user name ("" when none), and setting it outside a run (a session
+ * authenticated by the LAC's proxy, or restored after a restart): 0, or -1
+ * when it is too long or memory is short. */
+const char *ppp_auth_user(const struct ppp_auth *a);
+int ppp_auth_set_user(struct ppp_auth *a, const char *user);
 /* A PAP or CHAP packet from the other side. */
 void ppp_auth_input(struct ppp_auth *a, uint16_t proto, const uint8_t *pkt, size_t len);
 

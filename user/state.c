@@ -583,7 +583,7 @@ static void collect_ppp(const struct ppp_session *ps, struct state_ppp *p)
 	memcpy(p->peer_ifid, ps->peer_ifid, 8);
 	memcpy(p->prefix6, ps->prefix6, 16);
 	p->prefix6_index = ps->prefix6_index;
-	snprintf(p->user, sizeof(p->user), "%s", ps->user);
+	snprintf(p->user, sizeof(p->user), "%s", ppp_user(ps));
 }
 
 static int collect_tunnel(struct l2tp_tunnel *t, struct state_tunnel *st)
