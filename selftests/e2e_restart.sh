@@ -13,7 +13,7 @@
 # Namespaces: cli (192.0.2.1) -- lns (192.0.2.2 | 203.0.113.1) -- srv (203.0.113.2)
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-B=$REPO/build
+B=${L2TPX_BUILD:-$REPO/build}
 P=l2xr$$-
 T=$(mktemp -d /tmp/l2tpx-restart.XXXXXX)
 N=0

@@ -9,12 +9,16 @@
 # leaks at exit included (every daemon is stopped with SIGTERM and must free
 # everything).  A deliberate leak first proves that a report would show.
 #
-# Environment: E2E_SAN_TESTS (default "e2e_ppp e2e_xl2tpd e2e_ctrl_flood"),
+# Also e2e_restart.sh (kill -9, resume, flush), e2e_faults.sh (faults, floods,
+# the daemon running as nobody), e2e_metrics.sh (HTTP listener, bad clients)
+# and e2e_xl2tpd_conf.sh (xl2tpd files, bad ones refused).
+#
+# Environment: E2E_SAN_TESTS (default: all seven above),
 # E2E_SAN_KEEP=DIR keeps the reports and the scripts' output.
 set -u
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 SAN=$REPO/build/san
-TESTS=${E2E_SAN_TESTS:-e2e_ppp e2e_xl2tpd e2e_ctrl_flood}
+TESTS=${E2E_SAN_TESTS:-e2e_ppp e2e_xl2tpd e2e_ctrl_flood e2e_restart e2e_faults e2e_metrics e2e_xl2tpd_conf}
 W=$(mktemp -d /tmp/l2tpx-san.XXXXXX)
 N=0
 FAILED=0
@@ -128,10 +132,12 @@ fi
 for t in $TESTS; do
 	d=$W/$t
 	mkdir -p "$d"
+	# e2e_faults runs its LNS as nobody: its reports must land here too.
+	chmod 755 "$W" && chmod 1777 "$d"
 	start=$(date +%s)
 	# The RSS bound of the flood test measures the product, not ASan's
 	# shadow and quarantine: relaxed here.
-	( san_env "$d"; E2E_RSS_BOUND_KIB=1048576 timeout -k 10 300 \
+	( san_env "$d"; E2E_RSS_BOUND_KIB=1048576 E2E_FAULTS_RSS_KIB=1048576 timeout -k 10 300 \
 		"$REPO/selftests/$t.sh" >"$d/out.log" 2>&1 )
 	rc=$?
 	p=$(grep -c '^ok ' "$d/out.log")

@@ -305,10 +305,8 @@ int main(int argc, char **argv)
 	const char *conf_path = NULL, *xl_path = NULL, *pin_dir = NULL, *state_path = NULL;
 	struct daemon d = { 0 };
 	int c, fg = 0, check = 0, level = -1, use_syslog = 0, err, nsets = 0, accel = 0, fresh = 0;
-	char errbuf[512], **sets = calloc(argc, sizeof(char *));
+	char errbuf[512], *sets[argc];	/* the -o arguments: at most argc */
 
-	if (!sets)
-		return 1;
 	while ((c = getopt_long(argc, argv, "c:x:o:ndSvl:p:s:hA", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'A':
@@ -378,7 +376,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "l2tpxd: %s\n", errbuf);
 		return 1;
 	}
-	free(sets);
 	if (accel)
 		d.conf.accel = true;
 	if (check) {
@@ -490,6 +487,7 @@ int main(int argc, char **argv)
 	ctl_close(d.ctl);
 	/* Without telling the upper layer: nothing leaves the maps. */
 	metrics_http_close(d.http);
+	ppp_ctx_release(&d.ppp, &d.l2tp);
 	l2tp_fini(&d.l2tp);
 	ppp_ctx_fini(&d.ppp);
 	secrets_free(d.secrets);

@@ -1426,6 +1426,23 @@ void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct
 	     ps->in_dp ? "in the data plane" : "slow path", ps->has_prefix6 ? ", IPv6 prefix" : "");
 }
 
+/* The session's PPP state and memory; the maps and the pool are the
+ * caller's business. */
+static void ps_free(struct ppp_ctx *c, struct l2tp_session *ls, struct ppp_session *ps)
+{
+	ev_timer_disarm(c->loop, &ps->echo_timer);
+	ev_timer_disarm(c->loop, &ps->close_timer);
+	ev_timer_disarm(c->loop, &ps->ra_timer);
+	ppp_auth_fini(&ps->auth);
+	ppp_fsm_fini(&ps->lcp);
+	ppp_fsm_fini(&ps->ipcp);
+	ppp_fsm_fini(&ps->ipv6cp);
+	ls->upper = NULL;
+	ps->ls = NULL;
+	c->nsessions--;
+	free(ps);
+}
+
 static void ppp_l2tp_down(struct l2tp_session *ls, void *arg)
 {
 	struct ppp_session *ps = ls->upper;
@@ -1439,17 +1456,16 @@ static void ppp_l2tp_down(struct l2tp_session *ls, void *arg)
 	handoff_remove(ps);
 	if (ps->ip_from_pool)
 		pool_put(&c->pool, ps->peer_ip);
-	ev_timer_disarm(c->loop, &ps->echo_timer);
-	ev_timer_disarm(c->loop, &ps->close_timer);
-	ev_timer_disarm(c->loop, &ps->ra_timer);
-	ppp_auth_fini(&ps->auth);
-	ppp_fsm_fini(&ps->lcp);
-	ppp_fsm_fini(&ps->ipcp);
-	ppp_fsm_fini(&ps->ipv6cp);
-	ls->upper = NULL;
-	ps->ls = NULL;
-	c->nsessions--;
-	free(ps);
+	ps_free(c, ls, ps);
+}
+
+void ppp_ctx_release(struct ppp_ctx *c, struct l2tp *l)
+{
+	for (int i = 1; l->tunnels && i < 65536; i++)
+		for (struct l2tp_session *ls = l->tunnels[i] ? l->tunnels[i]->sessions : NULL; ls;
+		     ls = ls->tnext)
+			if (ls->upper)
+				ps_free(c, ls, ls->upper);
 }
 
 static void ppp_l2tp_data(struct l2tp_session *ls, const uint8_t *p, size_t len, void *arg)

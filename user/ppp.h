@@ -94,6 +94,10 @@ struct ppp_ctx {
 
 int ppp_ctx_init(struct ppp_ctx *c, struct ev_loop *loop, const struct conf *conf,
 		 struct l2tp *l2tp, struct dp *dp, int tun_fd);
+/* At exit: free the PPP state of the calls still up, leaving their map
+ * entries and pool addresses alone (the next l2tpxd takes them back from
+ * the state file).  Before l2tp_fini. */
+void ppp_ctx_release(struct ppp_ctx *c, struct l2tp *l);
 void ppp_ctx_fini(struct ppp_ctx *c);
 /* The callbacks the L2TP layer calls (l2tp->sops). */
 extern const struct l2tp_session_ops ppp_l2tp_ops;
