@@ -12,53 +12,22 @@
 # tunnel torn down by HELLO and the maps empty.
 # Namespaces: cli (192.0.2.1) -- lns (192.0.2.2 | 203.0.113.1) -- srv (203.0.113.2)
 set -u
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-B=${L2TPX_BUILD:-$REPO/build}
-P=l2xr$$-
-T=$(mktemp -d /tmp/l2tpx-restart.XXXXXX)
-N=0
-FAILED=0
-PIDS=""
-
-ok() { N=$((N + 1)); echo "ok $N - $*"; }
-nok() { N=$((N + 1)); FAILED=$((FAILED + 1)); echo "not ok $N - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else nok "$what"; fi; }
-nsx() { local ns=$1; shift; ip netns exec "$P$ns" "$@"; }
+PPP_LIB_PREFIX=l2xr$$- PPP_LIB_TAG=restart
+# shellcheck source=../scripts/ppp-lib.sh
+. "$(dirname "$0")/../scripts/ppp-lib.sh"
 py() { /usr/bin/python3 -c "$@"; }
 
+# ppp-lib's cleanup, but every daemon killed hard (a SIGTERM would write a
+# state file on its way out) and E2E_KEEP=DIR keeps the logs,
+# configurations and state files.
 cleanup() {
-	# E2E_KEEP=DIR keeps the logs, configurations and state files.
 	[ -n "${E2E_KEEP:-}" ] && mkdir -p "$E2E_KEEP" && cp "$T"/*.log "$T"/*.conf "$T"/*.state* "$E2E_KEEP"/ 2>/dev/null
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	for ns in cli lns srv; do ip netns del "$P$ns" 2>/dev/null; done
 	umount "$T/bpf" 2>/dev/null
 	rm -rf "$T"
 }
-trap cleanup EXIT
-
-mkdir -p "$T/bpf" && mount -t bpf bpf "$T/bpf"
-PIN=$T/bpf/l2tpx
-
-for ns in cli lns srv; do ip netns add "$P$ns"; nsx "$ns" ip link set lo up; done
-ip link add name c0 netns "${P}cli" type veth peer name l0 netns "${P}lns"
-ip link add name l1 netns "${P}lns" type veth peer name s0 netns "${P}srv"
-nsx cli ip addr add 192.0.2.1/24 dev c0
-nsx lns ip addr add 192.0.2.2/24 dev l0
-nsx lns ip addr add 203.0.113.1/24 dev l1
-nsx srv ip addr add 203.0.113.2/24 dev s0
-for l in "cli c0" "lns l0" "lns l1" "srv s0"; do set -- $l; nsx "$1" ip link set "$2" up; done
-nsx srv ip route add 198.51.100.0/24 via 203.0.113.1
-nsx lns ip addr add 2001:db8:203::1/64 dev l1 nodad
-nsx srv ip addr add 2001:db8:203::2/64 dev s0 nodad
-for _ in $(seq 50); do
-	nsx srv ip -6 route add 2001:db8:100::/48 via 2001:db8:203::1 2>/dev/null && break
-	sleep 0.1
-done
-nsx lns sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-nsx lns sysctl -qw net.ipv6.conf.all.forwarding=1
-for l in "cli c0" "lns l0" "lns l1" "srv s0"; do set -- $l; nsx "$1" ethtool -K "$2" tx off >/dev/null; done
-nsx cli ip link set dev c0 xdpdrv obj "$B/bpf/xdp_noop.bpf.o" sec xdp
-nsx srv ip link set dev s0 xdpdrv obj "$B/bpf/xdp_noop.bpf.o" sec xdp
+ppp_topo
 # Neighbours known both ways before the flow: a restart must not be
 # confused with the first ARP exchange.
 nsx srv ping -c 1 -W 1 203.0.113.1 >/dev/null

@@ -166,7 +166,7 @@ done
 cat "$OUT/bench.txt"
 
 sec "the call ends: entries leave"
-host 'kill $CLIENT_PID; sleep 1' >/dev/null
+host 'kill $LAC_PID; sleep 1' >/dev/null
 for _ in $(seq 150); do ip link show ppp0 >/dev/null 2>&1 || break; sleep 0.1; done
 for _ in $(seq 100); do fast_up || break; sleep 0.1; done
 sleep 0.5

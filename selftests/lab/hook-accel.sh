@@ -6,28 +6,12 @@
 # scenario asks for ($SHARE/req-N.sh -> req-N.out, req-N.done) until it
 # asks for "exit" or the guest is gone.  Bounded: 600 s.
 set -u
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-B=$REPO/build
-D=$RUN/l2tpx-lac
-mkdir -p "$D"
-for _ in $(seq 300); do [ -e "$SHARE/out/ready" ] && break; [ -e "$SHARE/out/rc" ] && exit 0; sleep 1; done
-cat >"$D/lac.conf" <<EOC
-[global]
-listen = 192.0.2.1
-hostname = l2tpx-client
-lns = no
-ctl_socket = $D/ctl.sock
-subscriber_dev = ppp0
-[lac lab]
-lns = 192.0.2.2
-user = labuser
-password = labpass
-redial = no
-EOC
-"$B/l2tpxd" -d -v -c "$D/lac.conf" >"$RUN/l2tpxd-lac.log" 2>&1 &
-export CLIENT_PID=$!
+# shellcheck source=lac-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lac-lib.sh"
+lab_lac_start || exit 0
+export LAC_PID
 # boot.sh kills this hook when the guest is gone: the client goes with it.
-trap 'kill "$CLIENT_PID" 2>/dev/null; exit 0' TERM INT
+trap 'kill "$LAC_PID" 2>/dev/null; exit 0' TERM INT
 n=1
 end=$((SECONDS + 600))
 while [ $SECONDS -lt $end ] && [ ! -e "$SHARE/out/rc" ]; do
@@ -44,5 +28,5 @@ while [ $SECONDS -lt $end ] && [ ! -e "$SHARE/out/rc" ]; do
 	fi
 	sleep 0.1
 done
-kill "$CLIENT_PID" 2>/dev/null
+kill "$LAC_PID" 2>/dev/null
 exit 0
