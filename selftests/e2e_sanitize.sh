@@ -78,6 +78,9 @@ ctrl_init san
 trap 'ctrl_cleanup; cleanup' EXIT
 mkdir -p "$W/shutdown"
 (
+	# ctrl_topo records its namespaces in this subshell's CTRL_NS: clean
+	# them up from here, the parent's trap never sees them.
+	trap ctrl_cleanup EXIT
 	san_env "$W/shutdown"
 	ctrl_topo || { nok "shutdown: namespace setup"; exit 1; }
 	ctrl_l2tpxd_conf lns <<EOC
