@@ -17,7 +17,7 @@
  * Every subcommand acts in the network namespace it runs in (ip netns exec).
  * Attachments made by sink and fwd stay after trafgen exits.
  *
- * Session i (0-based) is tunnel 1 + i / 50000, session 1 + i % 50000, owns
+ * Session i (0-based) is tunnel 1 + i / 65535, session 1 + i % 65535, owns
  * the subscriber address <prefix6>::(i + 1), and is reached from --peer;
  * session 0 also owns --addr4. */
 #define _GNU_SOURCE
@@ -43,7 +43,7 @@
 #include "frames.h"
 #include "bench_trafgen.skel.h"
 
-#define SESS_PER_TUNNEL 50000
+#define SESS_PER_TUNNEL 65535	/* ids as l2tpxd gives them: unique session ids, one fast slot each */
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static void die(const char *fmt, ...)

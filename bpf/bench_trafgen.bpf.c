@@ -26,7 +26,7 @@ const volatile __u32 tmpl_len = 64;
 const volatile __u8 tmpl[TRAFGEN_TMPL_MAX];
 const volatile __u32 nsess = 1;
 const volatile __u32 burst = 1;	/* consecutive frames of one session */
-const volatile __u32 sess_per_tunnel = 50000;
+const volatile __u32 sess_per_tunnel = 65535;
 const volatile __u32 sid_off;	/* 0: no L2TP ids to vary */
 const volatile __u32 dst6_off;	/* 0: no IPv6 destination to vary */
 

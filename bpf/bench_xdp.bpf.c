@@ -110,7 +110,7 @@ int bench_fib_peer(struct xdp_md *ctx)
 	struct bpf_fib_lookup fib = {};
 	struct l2tpx_session *s;
 
-	s = bpf_map_lookup_elem(&l2tpx_sessions, &bench_fib_key);
+	s = session_lookup(&bench_fib_key);
 	if (!s)
 		return XDP_ABORTED;
 	fib_params_toward_peer(&fib, s, 100);

@@ -177,7 +177,7 @@ static __always_inline int decap_parse(struct cursor *c, __be16 proto,
 	if ((void *)b > pkt->pend)
 		goto malformed;
 
-	pkt->s = bpf_map_lookup_elem(&l2tpx_sessions, &pkt->key);
+	pkt->s = session_lookup(&pkt->key);
 	if (!pkt->s) {
 		*reason = L2TPX_R_NO_SESSION;
 		return XDP_PASS;
@@ -322,9 +322,12 @@ int l2tpx_decap_tail(struct xdp_md *ctx, struct l2tpx_session *s, __u32 key,
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	switch (rc) {
 	case BPF_FIB_LKUP_RET_SUCCESS:
+		/* The redirect target is chosen now, before the frame changes:
+		 * XDP_PASS back means the egress is not an XDP port (one helper
+		 * call instead of a devmap lookup and then the redirect). */
 		if (ttl <= 1)
 			reason = L2TPX_R_TTL;	/* the kernel sends Time Exceeded */
-		else if (!bpf_map_lookup_elem(&l2tpx_txports, &fib.ifindex))
+		else if (bpf_redirect_map(&l2tpx_txports, fib.ifindex, XDP_PASS) != XDP_REDIRECT)
 			reason = L2TPX_R_DECAP_NO_TXPORT;
 		else
 			fwd = 1, reason = L2TPX_R_DECAP_FWD;
@@ -372,7 +375,7 @@ int l2tpx_decap_tail(struct xdp_md *ctx, struct l2tpx_session *s, __u32 key,
 		return VERDICT(L2TPX_R_ERROR, XDP_DROP);
 	__builtin_memcpy(eth->h_dest, fib.dmac, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, fib.smac, ETH_ALEN);
-	return VERDICT(reason, bpf_redirect_map(&l2tpx_txports, fib.ifindex, 0));
+	return VERDICT(reason, XDP_REDIRECT);
 }
 
 /* The CPU a session's decap runs on: its ids (in wire order, so the session
@@ -474,8 +477,9 @@ int l2tpx_encap_tail(struct xdp_md *ctx, struct l2tpx_session *s, __u32 ip_off, 
 		reason = L2TPX_R_TOO_BIG;
 		goto punt;
 	}
+	/* As in decap: the redirect is set up before the frame changes. */
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS ||
-	    !bpf_map_lookup_elem(&l2tpx_txports, &fib.ifindex)) {
+	    bpf_redirect_map(&l2tpx_txports, fib.ifindex, XDP_PASS) != XDP_REDIRECT) {
 		/* The kernel path (TC on the subscriber netdev) resolves the
 		 * neighbour; later packets come back here. */
 		reason = L2TPX_R_ENCAP_NO_ROUTE;
@@ -506,7 +510,7 @@ int l2tpx_encap_tail(struct xdp_md *ctx, struct l2tpx_session *s, __u32 ip_off, 
 		st->tx_packets++;
 		st->tx_bytes += tot;
 	}
-	return VERDICT(L2TPX_R_ENCAP_FWD, bpf_redirect_map(&l2tpx_txports, fib.ifindex, 0));
+	return VERDICT(L2TPX_R_ENCAP_FWD, XDP_REDIRECT);
 
 punt:
 	if (st)

@@ -20,6 +20,7 @@
 
 /* Map names as they appear pinned under L2TPX_PIN_DIR. */
 #define L2TPX_MAP_SESSIONS	"l2tpx_sessions"
+#define L2TPX_MAP_FAST		"l2tpx_fast"
 #define L2TPX_MAP_DST4		"l2tpx_dst4"
 #define L2TPX_MAP_DST6		"l2tpx_dst6"
 #define L2TPX_MAP_LPM4		"l2tpx_lpm4"
@@ -90,6 +91,40 @@ struct l2tpx_session {
 	__u32 tx_ns;			/* next Ns for sequenced sessions (atomic) */
 };
 _Static_assert(sizeof(struct l2tpx_session) == 56, "l2tpx_session layout");
+
+/* l2tpx_fast value: a copy of a session in the slot its ids index
+ * (l2tpx_fast_slot), so that the fast path finds it with one array read
+ * instead of a hash lookup (hash, bucket walk and key compare, the largest
+ * item of a decap after the FIB lookup).  l2tpx_sessions stays the one
+ * authoritative map; dp keeps the copy equal to it.  A session whose slot
+ * another session holds lives in l2tpx_sessions only, and is found there.
+ * key {0, 0} (no data session has tunnel id 0) marks a slot empty. */
+struct l2tpx_fast {
+	struct l2tpx_sess_key key;
+	__u32 pad;
+	struct l2tpx_session s;
+};
+_Static_assert(sizeof(struct l2tpx_fast) == 64, "l2tpx_fast: one cache line");
+
+/* The slot of our {tunnel id, session id} (host order) in an l2tpx_fast of
+ * mask + 1 entries, a power of two of at least 65536: the session id and
+ * the low bits of the tunnel id.  l2tpxd gives every session a session id
+ * no other session has, so its sessions never share a slot. */
+static inline __u32 l2tpx_fast_slot(__u16 tunnel_id, __u16 session_id, __u32 mask)
+{
+	return (((__u32)tunnel_id << 16) | session_id) & mask;
+}
+
+/* Entries of l2tpx_fast for max_sessions: the power of two at or above it,
+ * and at least 65536 (every session id a slot of its own). */
+static inline __u32 l2tpx_fast_entries(__u32 max_sessions)
+{
+	__u32 n = 65536;
+
+	while (n < max_sessions && n < (1u << 31))
+		n <<= 1;
+	return n;
+}
 
 /* l2tpx_dst4 / l2tpx_dst6 / l2tpx_lpm4 / l2tpx_lpm6 value: the session that
  * owns a subscriber address or framed prefix. */

@@ -213,8 +213,8 @@ EOF
   `l2tpxctl load`, `attach` uplink and core, sessions installed by `trafgen
   install` through `dp_session_add_batch()` (batched map writes).
 - **Scale.** For N sessions the data plane is loaded with max-sessions
-  max(N, 65536) and N sessions installed (tunnel 1 + i / 50000, session
-  1 + i % 50000, address 2001:db8:100::(i + 1)); 64 B inner, traffic round-robin
+  max(N, 65536) and N sessions installed (tunnel 1 + i / 65535, session
+  1 + i % 65535, address 2001:db8:100::(i + 1)); 64 B inner, traffic round-robin
   over all N, so each frame touches another session's map entries.
 - **Spread.** 1000 sessions of one tunnel (one outer 5-tuple, one RX queue), loaded
   without and with `spread-cpus 2`; the generator and the first stage share CPU 0,

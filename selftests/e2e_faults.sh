@@ -287,6 +287,9 @@ ctl check >"$T/check.out"
 rc=$?
 tap_check "check reports the call whose map entry vanished (exit $rc)" \
 	bash -c "[ $rc -eq 1 ] && grep -q 'session $tid/$sid is handed off but missing from the maps' '$T/check.out'"
+# Its fast copy (l2tpx_fast), which XDP would go on using, is reported too.
+tap_check "check reports the fast copy left of that entry" \
+	grep -q "fast slot [0-9]* holds session $tid/$sid, which is not in the maps" "$T/check.out"
 
 # Last, the reference client itself dies (kill -9): nothing of it may stay.
 kill -9 "$CLI_PID"

@@ -1780,6 +1780,39 @@ static void test_ids_zero_random(void **state)
 	assert_null(l2tp_tunnel_find(&f->l, 0));
 }
 
+/* Session ids are unique across tunnels, not only within one (RFC 2661
+ * asks no more): each call then has a fast-path slot of its own in the data
+ * plane (struct l2tpx_fast).  With every random draw the same, calls on two
+ * tunnels still get six different ids; a call's id is free again after it
+ * ends. */
+static void test_session_ids_unique_across_tunnels(void **state)
+{
+	struct fx *f = *state;
+	uint16_t sids[6];
+	struct peer p[2];
+	struct l2tp_session *s;
+
+	for (int i = 0; i < 2; i++) {
+		peer_init(&p[i], ep4(192, 0, 2, 1 + i, 1701), 100);
+		lns_establish(f, &p[i]);
+	}
+	f->rnd_fixed = 0x07;
+	for (int i = 0; i < 6; i++) {
+		sids[i] = lns_call(f, &p[i % 2], 10 + i)->id;
+		for (int j = 0; j < i; j++)
+			assert_int_not_equal(sids[i], sids[j]);
+	}
+	assert_int_equal(sids[0], 0x0707);
+	/* The call holding 0x0707 ends: the next call, on the other tunnel,
+	 * gets the random draw again. */
+	s = l2tp_session_find(&f->l, p[0].ltid, sids[0]);
+	assert_non_null(s);
+	l2tp_session_close(s, L2TP_CDN_ADMIN, 0, "test");
+	expect(f, &p[0], L2TP_MSG_CDN);
+	assert_null(l2tp_session_find(&f->l, p[0].ltid, sids[0]));
+	assert_int_equal(lns_call(f, &p[1], 20)->id, 0x0707);
+}
+
 /* ---- NAT ------------------------------------------------------------------ */
 
 static void test_nat_rebind(void **state)
@@ -2214,6 +2247,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pending_expires, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ids_colliding_random, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ids_zero_random, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_ids_unique_across_tunnels, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_nat_rebind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_two_lacs_behind_nat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_gone_after_sccrq, setup, teardown),

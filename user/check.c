@@ -141,6 +141,15 @@ static int check_dp_session(const struct dp_session_info *i, void *arg)
 	return 0;
 }
 
+/* A fast copy XDP would use instead of what l2tpx_sessions says. */
+static int check_fast(__u32 slot, const struct l2tpx_sess_key *key, bool missing, void *arg)
+{
+	problem(arg, "fast slot %u holds session %u/%u, %s", slot, ntohs(key->tunnel_id),
+		ntohs(key->session_id),
+		missing ? "which is not in the maps" : "unlike its map entry");
+	return 0;
+}
+
 /* Every address the pool counts as used is held by exactly one call. */
 static void check_pool(struct check *k)
 {
@@ -202,6 +211,7 @@ int l2tpx_check(struct l2tp *l, struct check_counts *cnt, check_problem_fn fn, v
 	if (k.ppp && k.ppp->dp) {
 		cnt->have_dp = true;
 		dp_session_foreach(k.ppp->dp, check_dp_session, &k);
+		dp_fast_audit(k.ppp->dp, check_fast, &k);
 	}
 	if (k.ppp)
 		check_pool(&k);

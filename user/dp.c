@@ -30,10 +30,12 @@
 enum dp_prog { P_UPLINK, P_CORE, P_BOTH, P_TC, P_MAX };
 static const char *const prog_pin[P_MAX] = { "prog_uplink", "prog_core", "prog_both", "prog_tc" };
 
-enum dp_map { M_SESSIONS, M_DST4, M_DST6, M_LPM4, M_LPM6, M_REASONS, M_SSTATS, M_TXPORTS, M_MAX };
+enum dp_map {
+	M_SESSIONS, M_DST4, M_DST6, M_LPM4, M_LPM6, M_REASONS, M_SSTATS, M_TXPORTS, M_FAST, M_MAX
+};
 static const char *const map_pin[M_MAX] = {
-	L2TPX_MAP_SESSIONS, L2TPX_MAP_DST4, L2TPX_MAP_DST6, L2TPX_MAP_LPM4,
-	L2TPX_MAP_LPM6, L2TPX_MAP_REASONS, L2TPX_MAP_SSTATS, L2TPX_MAP_TXPORTS,
+	L2TPX_MAP_SESSIONS, L2TPX_MAP_DST4, L2TPX_MAP_DST6, L2TPX_MAP_LPM4, L2TPX_MAP_LPM6,
+	L2TPX_MAP_REASONS,  L2TPX_MAP_SSTATS, L2TPX_MAP_TXPORTS, L2TPX_MAP_FAST,
 };
 
 /* The addresses this handle gave a session (dp_session_add, dp_prefix_add),
@@ -56,6 +58,7 @@ struct dp {
 	int prog_fd[P_MAX];
 	int ncpus;
 	__u32 max_sessions;
+	__u32 fast_mask;	/* l2tpx_fast entries - 1 */
 	__u8 *slot_used;	/* stats slot bitmap, built on first use */
 	__u32 slot_next;
 };
@@ -178,6 +181,7 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	bpf_map__set_max_entries(xs->maps.l2tpx_dst4, max);
 	bpf_map__set_max_entries(xs->maps.l2tpx_dst6, max);
 	bpf_map__set_max_entries(xs->maps.l2tpx_sstats, max);
+	bpf_map__set_max_entries(xs->maps.l2tpx_fast, l2tpx_fast_entries(max));
 	if (first >= (__u32)dp->ncpus || first >= L2TPX_MAX_CPUS)
 		first = 0;
 	if (spread > (__u32)dp->ncpus - first)
@@ -201,6 +205,10 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 			goto out;
 		log_info("dp: reusing pinned map %s", path);
 	}
+	/* The slot mask follows the array actually used (a pinned one keeps
+	 * its size across reloads). */
+	xs->rodata->fast_mask = bpf_map__max_entries(xs->maps.l2tpx_fast) - 1;
+	ts->rodata->fast_mask = xs->rodata->fast_mask;
 	err = l2tp_xdp_bpf__load(xs);
 	if (err)
 		goto fail_load;
@@ -285,6 +293,10 @@ static int dp_open_pinned(struct dp *dp)
 	if (bpf_obj_get_info_by_fd(dp->map_fd[M_SESSIONS], &info, &len))
 		return -errno;
 	dp->max_sessions = info.max_entries;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(dp->map_fd[M_FAST], &info, &len))
+		return -errno;
+	dp->fast_mask = info.max_entries - 1;
 	return 0;
 }
 
@@ -742,6 +754,190 @@ static int prefix_owner(struct dp *dp, const struct dp_prefix *p, __u32 *key)
 	return 0;
 }
 
+/* ---- the fast copies (l2tpx_fast, see struct l2tpx_fast) ------------- */
+
+/* Map writes per batch call: bounds the buffers (the per-CPU zeroes are
+ * ncpus x 48 bytes per session). */
+#define DP_BATCH	8192
+
+static int batch_update(int fd, const void *keys, const void *vals, __u32 n)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	__u32 cnt = n;
+
+	if (bpf_map_update_batch(fd, keys, vals, &cnt, &o))
+		return -errno;
+	return cnt == n ? 0 : -EIO;
+}
+
+static int key_eq(const struct l2tpx_sess_key *a, const struct l2tpx_sess_key *b)
+{
+	return a->tunnel_id == b->tunnel_id && a->session_id == b->session_id;
+}
+
+static __u32 fast_slot(__u32 mask, const struct l2tpx_sess_key *key)
+{
+	return l2tpx_fast_slot(ntohs(key->tunnel_id), ntohs(key->session_id), mask);
+}
+
+/* The copy of session key to write into its slot, in *f: 0, or -EBUSY when
+ * another session holds the slot (this one is then found in l2tpx_sessions). */
+static int fast_prepare(int fd, const struct l2tpx_sess_key *key,
+			const struct l2tpx_session *val, __u32 slot, struct l2tpx_fast *f)
+{
+	struct l2tpx_fast cur;
+
+	if (bpf_map_lookup_elem(fd, &slot, &cur))
+		return -errno;
+	if (key_u32(&cur.key) && !key_eq(&cur.key, key))
+		return -EBUSY;
+	memset(f, 0, sizeof(*f));
+	f->s = *val;
+	return 0;
+}
+
+int dp_fast_get(int fd, __u32 mask, const struct l2tpx_sess_key *key, struct l2tpx_session *val)
+{
+	__u32 slot = fast_slot(mask, key);
+	struct l2tpx_fast f;
+
+	if (bpf_map_lookup_elem(fd, &slot, &f))
+		return -errno;
+	if (!key_eq(&f.key, key))
+		return -ENOENT;
+	*val = f.s;
+	return 0;
+}
+
+/* Put or refresh the copy of a session already in l2tpx_sessions.  An array
+ * write is a plain copy that XDP may read half-done, so it takes two: the
+ * value under the empty key first (XDP meanwhile finds the session in
+ * l2tpx_sessions), then the same bytes with the key. */
+int dp_fast_put(int fd, __u32 mask, const struct l2tpx_sess_key *key,
+		const struct l2tpx_session *val)
+{
+	__u32 slot = fast_slot(mask, key);
+	struct l2tpx_fast f;
+	int err = fast_prepare(fd, key, val, slot, &f);
+
+	if (err)
+		return err;
+	if (bpf_map_update_elem(fd, &slot, &f, 0))
+		return -errno;
+	f.key = *key;
+	return bpf_map_update_elem(fd, &slot, &f, 0) ? -errno : 0;
+}
+
+static void fast_put(struct dp *dp, const struct l2tpx_sess_key *key,
+		     const struct l2tpx_session *val)
+{
+	int err = dp_fast_put(dp->map_fd[M_FAST], dp->fast_mask, key, val);
+
+	if (err && err != -EBUSY)
+		log_warnx("dp: fast copy of session %u/%u: %s", ntohs(key->tunnel_id),
+			  ntohs(key->session_id), strerror(-err));
+}
+
+/* Empty the slot of session key if it holds that session; called before
+ * the session leaves l2tpx_sessions.  One write of the key alone changing:
+ * XDP sees the copy or an empty slot. */
+int dp_fast_drop(int fd, __u32 mask, const struct l2tpx_sess_key *key)
+{
+	__u32 slot = fast_slot(mask, key);
+	struct l2tpx_fast f;
+
+	if (bpf_map_lookup_elem(fd, &slot, &f))
+		return -errno;
+	if (!key_eq(&f.key, key))
+		return 0;
+	memset(&f.key, 0, sizeof(f.key));
+	return bpf_map_update_elem(fd, &slot, &f, 0) ? -errno : 0;
+}
+
+static void fast_drop(struct dp *dp, const struct l2tpx_sess_key *key)
+{
+	int err = dp_fast_drop(dp->map_fd[M_FAST], dp->fast_mask, key);
+
+	if (err)
+		log_warnx("dp: fast copy of session %u/%u: %s", ntohs(key->tunnel_id),
+			  ntohs(key->session_id), strerror(-err));
+}
+
+/* fast_put for n sessions with batched writes; buf holds n entries. */
+static int fast_put_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
+			  const struct l2tpx_session *vals, __u32 n, __u32 *slots,
+			  struct l2tpx_fast *buf)
+{
+	__u32 i, k = 0;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		slots[k] = fast_slot(dp->fast_mask, &keys[i]);
+		if (!fast_prepare(dp->map_fd[M_FAST], &keys[i], &vals[i], slots[k], &buf[k])) {
+			buf[k].pad = i;		/* which session; cleared below */
+			k++;
+		}
+	}
+	if (!k)
+		return 0;
+	err = batch_update(dp->map_fd[M_FAST], slots, buf, k);
+	for (i = 0; i < k && !err; i++) {
+		buf[i].key = keys[buf[i].pad];
+		buf[i].pad = 0;
+	}
+	return err ? err : batch_update(dp->map_fd[M_FAST], slots, buf, k);
+}
+
+int dp_fast_audit(struct dp *dp, int (*cb)(__u32 slot, const struct l2tpx_sess_key *key,
+					    bool missing, void *arg),
+		  void *arg)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, o);
+	__u32 n = dp->fast_mask + 1, chunk = DP_BATCH, in = 0, out, cnt, i;
+	struct l2tpx_fast *v = calloc(chunk, sizeof(*v));
+	__u32 *slots = calloc(chunk, sizeof(*slots));
+	struct l2tpx_session cur;
+	bool first = true, done = false;
+	int err = 0;
+
+	if (!v || !slots) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (!done && !err) {
+		cnt = chunk;
+		if (bpf_map_lookup_batch(dp->map_fd[M_FAST], first ? NULL : &in, &out, slots, v,
+					 &cnt, &o)) {
+			if (errno != ENOENT) {
+				err = -errno;
+				break;
+			}
+			done = true;
+		}
+		first = false;
+		in = out;
+		for (i = 0; i < cnt && !err; i++) {
+			bool missing;
+
+			if (!key_u32(&v[i].key))
+				continue;
+			missing = bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], &v[i].key, &cur) != 0;
+			if (!missing) {
+				cur.tx_ns = v[i].s.tx_ns;	/* XDP's to advance */
+				if (!memcmp(&cur, &v[i].s, sizeof(cur)))
+					continue;
+			}
+			err = cb(slots[i], &v[i].key, missing, arg);
+		}
+		if (in >= n - 1)
+			done = true;
+	}
+out:
+	free(slots);
+	free(v);
+	return err;
+}
+
 int dp_session_add(struct dp *dp, const struct l2tpx_sess_key *key,
 		   struct l2tpx_session *val, const struct dp_prefix *pfx, int npfx)
 {
@@ -771,6 +967,7 @@ int dp_session_add(struct dp *dp, const struct l2tpx_sess_key *key,
 		slot_free(dp, val->stats_idx);
 		return err;
 	}
+	fast_put(dp, key, val);
 	for (i = 0; i < npfx; i++) {
 		__u8 k[sizeof(struct l2tpx_lpm6_key)];
 		size_t klen;
@@ -791,23 +988,10 @@ int dp_session_add(struct dp *dp, const struct l2tpx_sess_key *key,
 unwind:
 	while (--i >= 0)
 		prefix_del(dp, &pfx[i]);
+	fast_drop(dp, key);
 	bpf_map_delete_elem(dp->map_fd[M_SESSIONS], key);
 	slot_free(dp, val->stats_idx);
 	return err;
-}
-
-/* Map writes per batch call: bounds the buffers (the per-CPU zeroes are
- * ncpus x 48 bytes per session). */
-#define DP_BATCH	8192
-
-static int batch_update(int fd, const void *keys, const void *vals, __u32 n)
-{
-	LIBBPF_OPTS(bpf_map_batch_opts, o);
-	__u32 cnt = n;
-
-	if (bpf_map_update_batch(fd, keys, vals, &cnt, &o))
-		return -errno;
-	return cnt == n ? 0 : -EIO;
 }
 
 int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
@@ -818,6 +1002,7 @@ int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
 	struct l2tpx_sess_stats *zero = NULL;
 	struct l2tpx_session old;
 	struct l2tpx_dst *dsts = NULL;
+	struct l2tpx_fast *fast = NULL;
 	__u32 *slots = NULL, i, b, cnt;
 	int err = 0, m;
 
@@ -842,7 +1027,8 @@ int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
 	slots = calloc(DP_BATCH, sizeof(*slots));
 	dsts = calloc(DP_BATCH, sizeof(*dsts));
 	akeys = calloc(DP_BATCH, sizeof(*akeys));
-	if (!zero || !slots || !dsts || !akeys) {
+	fast = calloc(DP_BATCH, sizeof(*fast));
+	if (!zero || !slots || !dsts || !akeys || !fast) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -862,6 +1048,8 @@ int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
 		err = batch_update(dp->map_fd[M_SSTATS], slots, zero, cnt);
 		if (!err)
 			err = batch_update(dp->map_fd[M_SESSIONS], &keys[b], &vals[b], cnt);
+		if (!err)	/* slots reused: the stats ones were written */
+			err = fast_put_batch(dp, &keys[b], &vals[b], cnt, slots, fast);
 		if (!err && pfx) {
 			/* One map per batch call: the address keys are split by family. */
 			for (int fam = 0; fam < 2 && !err; fam++) {
@@ -893,6 +1081,7 @@ int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
 			for (i = 0; i < cnt; i++) {
 				if (pfx)
 					prefix_del(dp, &pfx[b + i]);
+				fast_drop(dp, &keys[b + i]);
 				bpf_map_delete_elem(dp->map_fd[M_SESSIONS], &keys[b + i]);
 				slot_free(dp, vals[b + i].stats_idx);
 			}
@@ -903,6 +1092,7 @@ int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
 		*done += cnt;
 	}
 out:
+	free(fast);
 	free(akeys);
 	free(dsts);
 	free(slots);
@@ -1008,11 +1198,6 @@ static int prefixes_collect(struct dp *dp, struct owned_prefix **out, int *n)
 	return 0;
 }
 
-static int key_eq(const struct l2tpx_sess_key *a, const struct l2tpx_sess_key *b)
-{
-	return a->tunnel_id == b->tunnel_id && a->session_id == b->session_id;
-}
-
 int dp_session_del(struct dp *dp, const struct l2tpx_sess_key *key)
 {
 	struct dp_owned **pp = own_slot(dp, key_u32(key));
@@ -1021,6 +1206,9 @@ int dp_session_del(struct dp *dp, const struct l2tpx_sess_key *key)
 	__u32 owner = 0;
 	int n = 0, err, i;
 
+	/* The copy first, even without a map session (one deleted behind our
+	 * back): a copy left behind would keep forwarding. */
+	fast_drop(dp, key);
 	if (bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], key, &val))
 		return -ENOENT;
 	/* Addresses first, so encap never finds an address without its session. */
@@ -1045,20 +1233,31 @@ int dp_session_del(struct dp *dp, const struct l2tpx_sess_key *key)
 	return 0;
 }
 
+/* A session as the programs see it: l2tpx_sessions, with the Ns counter
+ * of its fast copy, which encap advances there. */
 int dp_session_get(struct dp *dp, const struct l2tpx_sess_key *key, struct l2tpx_session *val)
 {
-	return bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], key, val) ? -errno : 0;
+	struct l2tpx_session f;
+
+	if (bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], key, val))
+		return -errno;
+	if (!dp_fast_get(dp->map_fd[M_FAST], dp->fast_mask, key, &f))
+		val->tx_ns = f.tx_ns;
+	return 0;
 }
 
 int dp_session_set_peer_port(struct dp *dp, const struct l2tpx_sess_key *key, __be16 port)
 {
 	struct l2tpx_session v;
 
-	if (bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], key, &v))
+	if (dp_session_get(dp, key, &v))
 		return -ENOENT;
 	v.peer_port = port;
 	/* One value write: XDP sees the old or the new port, never a mix. */
-	return bpf_map_update_elem(dp->map_fd[M_SESSIONS], key, &v, BPF_EXIST) ? -errno : 0;
+	if (bpf_map_update_elem(dp->map_fd[M_SESSIONS], key, &v, BPF_EXIST))
+		return -errno;
+	fast_put(dp, key, &v);
+	return 0;
 }
 
 static int sess_stats_sum(struct dp *dp, __u32 idx, struct l2tpx_sess_stats *sum)

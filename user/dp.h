@@ -60,6 +60,22 @@ int dp_prefix_add(struct dp *dp, const struct l2tpx_sess_key *key, const struct 
 int dp_prefix_del(struct dp *dp, const struct dp_prefix *pfx);
 /* Remove a session and every address that points at it. */
 int dp_session_del(struct dp *dp, const struct l2tpx_sess_key *key);
+/* The fast copy (struct l2tpx_fast) of a session already in l2tpx_sessions,
+ * on the map fd of an l2tpx_fast of mask + 1 entries: put or refreshed
+ * (-EBUSY: another session holds the slot; this one is found in
+ * l2tpx_sessions), or dropped before the session leaves l2tpx_sessions.
+ * dp_session_* do this themselves; these are for loaders other than dp. */
+int dp_fast_put(int fd, __u32 mask, const struct l2tpx_sess_key *key,
+		const struct l2tpx_session *val);
+int dp_fast_drop(int fd, __u32 mask, const struct l2tpx_sess_key *key);
+/* The fast copy of session key: 0, or -ENOENT when its slot holds none. */
+int dp_fast_get(int fd, __u32 mask, const struct l2tpx_sess_key *key, struct l2tpx_session *val);
+/* Fast copies (l2tpx_fast) that disagree with l2tpx_sessions: cb gets the
+ * slot, the copy's key, and whether the session is missing from
+ * l2tpx_sessions (else its copy differs); a non-zero return stops. */
+int dp_fast_audit(struct dp *dp, int (*cb)(__u32 slot, const struct l2tpx_sess_key *key,
+					    bool missing, void *arg),
+		  void *arg);
 int dp_session_get(struct dp *dp, const struct l2tpx_sess_key *key, struct l2tpx_session *val);
 /* Rewrite an installed session's peer port (NAT rebinding); its counters,
  * stats slot and addresses stay. */

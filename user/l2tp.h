@@ -142,6 +142,11 @@ struct l2tp {
 	struct l2tp_tunnel **tunnels;	/* [65536] by our id */
 	unsigned int ntunnels, npending, nsessions;
 	struct l2tp_session **sess;	/* [L2TP_SESS_BUCKETS] */
+	/* Session ids in use on any tunnel: new calls get one no other call
+	 * has, so each has a slot of its own in the data plane's fast array
+	 * (struct l2tpx_fast).  A bit may be clear while a second call that
+	 * had to share an id still uses it: that call is only slower. */
+	uint8_t sid_used[65536 / 8];
 	struct l2tp_tunnel **by_peer;	/* [L2TP_PEER_BUCKETS] */
 	unsigned int ndialling;		/* LAC tunnels waiting for SCCRP */
 	const struct l2tp_session_ops *sops;

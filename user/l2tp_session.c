@@ -50,16 +50,26 @@ struct l2tp_session *l2tp_session_find(struct l2tp *l, uint16_t tid, uint16_t si
 	return NULL;
 }
 
+static bool sid_taken(const struct l2tp *l, uint16_t id)
+{
+	return l->sid_used[id / 8] & (1u << (id % 8));
+}
+
 uint16_t l2tp_alloc_session_id(struct l2tp *l, uint16_t tid)
 {
 	uint16_t id;
 	int i;
 
+	/* Random (a blind injector must guess it) and unused on every tunnel;
+	 * failing that, unused on this one (RFC 2661 asks no more). */
 	for (i = 0; i < 64; i++) {
 		l->random(&id, sizeof(id));
-		if (id && !l2tp_session_find(l, tid, id))
+		if (id && !sid_taken(l, id) && !l2tp_session_find(l, tid, id))
 			return id;
 	}
+	for (id = 1; id; id++)
+		if (!sid_taken(l, id) && !l2tp_session_find(l, tid, id))
+			return id;
 	for (id = 1; id; id++)
 		if (!l2tp_session_find(l, tid, id))
 			return id;
@@ -100,6 +110,7 @@ static struct l2tp_session *session_new_id(struct l2tp_tunnel *t, bool lac, uint
 	t->sessions = s;
 	t->nsessions++;
 	l->nsessions++;
+	l->sid_used[id / 8] |= 1u << (id % 8);
 	l->stats.sessions_created++;
 	ev_timer_init(&s->setup_timer, setup_fire, s);
 	ev_timer_arm(l->loop, &s->setup_timer, L2TP_CALL_SETUP_MS);
@@ -127,6 +138,7 @@ void session_destroy(struct l2tp_session *s, bool notify)
 		}
 	t->nsessions--;
 	l->nsessions--;
+	l->sid_used[s->id / 8] &= ~(1u << (s->id % 8));
 	free(s->early);
 	ev_timer_disarm(l->loop, &s->setup_timer);
 	l2tp_changed(l);

@@ -177,7 +177,7 @@ static __always_inline struct l2tpx_session *subscriber_session(void *ip, int v6
 	if (!d)
 		return NULL;
 	*key = d->key;
-	return bpf_map_lookup_elem(&l2tpx_sessions, key);
+	return session_lookup(key);
 }
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
 #include "l2tpx.h"
 
 /* {our tunnel id, our session id} -> session; written by dp; sized by
@@ -17,6 +18,18 @@ struct {
 	__type(key, struct l2tpx_sess_key);
 	__type(value, struct l2tpx_session);
 } l2tpx_sessions SEC(".maps");
+
+/* slot -> copy of the session whose ids index it (see struct l2tpx_fast);
+ * written by dp, which sizes it with l2tpx_fast_entries(max sessions). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, L2TPX_MAX_SESSIONS);
+	__type(key, __u32);
+	__type(value, struct l2tpx_fast);
+} l2tpx_fast SEC(".maps");
+
+/* l2tpx_fast's entries - 1, set by dp before load (the array's size). */
+const volatile __u32 fast_mask = L2TPX_MAX_SESSIONS - 1;
 
 /* subscriber IPv4 host address -> owning session; written by dp. */
 struct {
@@ -88,5 +101,18 @@ struct {
 	__type(key, __u32);
 	__type(value, struct bpf_cpumap_val);
 } l2tpx_cpus SEC(".maps");
+
+/* The session of our {tunnel id, session id}: its slot in l2tpx_fast when
+ * the slot holds it (an inlined array read), else l2tpx_sessions. */
+static __always_inline struct l2tpx_session *session_lookup(const struct l2tpx_sess_key *key)
+{
+	__u32 slot = l2tpx_fast_slot(bpf_ntohs(key->tunnel_id), bpf_ntohs(key->session_id),
+				     fast_mask);
+	struct l2tpx_fast *f = bpf_map_lookup_elem(&l2tpx_fast, &slot);
+
+	if (f && f->key.tunnel_id == key->tunnel_id && f->key.session_id == key->session_id)
+		return &f->s;
+	return bpf_map_lookup_elem(&l2tpx_sessions, key);
+}
 
 #endif

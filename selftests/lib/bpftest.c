@@ -2,6 +2,7 @@
 /* BPF_PROG_TEST_RUN harness for the data-plane selftests (see bpftest.h). */
 #define _GNU_SOURCE
 #include "bpftest.h"
+#include "dp.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -151,8 +152,12 @@ int bt_maps_get(struct bpf_object *obj, struct bt_maps *m)
 	m->reasons = map_fd(obj, L2TPX_MAP_REASONS);
 	m->sstats = map_fd(obj, L2TPX_MAP_SSTATS);
 	m->txports = map_fd(obj, L2TPX_MAP_TXPORTS);
+	m->fast = map_fd(obj, L2TPX_MAP_FAST);
+	m->fast_mask = m->fast < 0 ? 0 : bpf_map__max_entries(
+		bpf_object__find_map_by_name(obj, L2TPX_MAP_FAST)) - 1;
 	return (m->sessions < 0 || m->dst4 < 0 || m->dst6 < 0 || m->lpm4 < 0 ||
-		m->lpm6 < 0 || m->reasons < 0 || m->sstats < 0 || m->txports < 0) ? -1 : 0;
+		m->lpm6 < 0 || m->reasons < 0 || m->sstats < 0 || m->txports < 0 ||
+		m->fast < 0) ? -1 : 0;
 }
 
 /* ---- the poisoning trampoline, in raw instructions ---- */
@@ -520,7 +525,7 @@ static struct l2tpx_sess_key sess_key(uint16_t tunnel, uint16_t session)
 	return k;
 }
 
-int bt_sess_put(const struct bt_maps *m, const struct bt_sess *b)
+int bt_sess_put_hash(const struct bt_maps *m, const struct bt_sess *b)
 {
 	struct l2tpx_sess_key k = sess_key(b->tunnel, b->session);
 	struct l2tpx_session v;
@@ -533,10 +538,30 @@ int bt_sess_put(const struct bt_maps *m, const struct bt_sess *b)
 	return bt_sstats_zero(m->sstats, b->stats_idx);
 }
 
+int bt_sess_put(const struct bt_maps *m, const struct bt_sess *b)
+{
+	struct l2tpx_sess_key k = sess_key(b->tunnel, b->session);
+	struct l2tpx_session v;
+	int err;
+
+	if (bt_sess_put_hash(m, b))
+		return -1;
+	bt_sess_value(b, &v);
+	err = dp_fast_put(m->fast, m->fast_mask, &k, &v);
+	if (err && err != -EBUSY) {
+		fprintf(stderr, "# session %u/%u fast copy: %s\n", b->tunnel, b->session,
+			strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
 int bt_sess_del(const struct bt_maps *m, uint16_t tunnel, uint16_t session)
 {
 	struct l2tpx_sess_key k = sess_key(tunnel, session);
 
+	if (dp_fast_drop(m->fast, m->fast_mask, &k))
+		return -1;
 	return bpf_map_delete_elem(m->sessions, &k);
 }
 
@@ -545,6 +570,9 @@ int bt_sess_get(const struct bt_maps *m, uint16_t tunnel, uint16_t session,
 {
 	struct l2tpx_sess_key k = sess_key(tunnel, session);
 
+	/* The copy the programs use when there is one (Ns advances there). */
+	if (!dp_fast_get(m->fast, m->fast_mask, &k, v))
+		return 0;
 	return bpf_map_lookup_elem(m->sessions, &k, v);
 }
 

@@ -77,6 +77,8 @@ int bt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct bt_maps {
 	int sessions, dst4, dst6, lpm4, lpm6, reasons, sstats, txports;
+	int fast;
+	uint32_t fast_mask;	/* l2tpx_fast entries - 1 (the objects' default) */
 };
 
 /* Call between __open() and __load(): nothing gets pinned. */
@@ -170,7 +172,11 @@ struct bt_sess {
 };
 
 void bt_sess_value(const struct bt_sess *b, struct l2tpx_session *v);
+/* Into l2tpx_sessions and, as dp does, its fast copy (when its slot is
+ * free or its own); bt_sess_put_hash leaves the copy out, so the
+ * programs find the session by the hash lookup only. */
 int bt_sess_put(const struct bt_maps *m, const struct bt_sess *b);
+int bt_sess_put_hash(const struct bt_maps *m, const struct bt_sess *b);
 int bt_sess_del(const struct bt_maps *m, uint16_t tunnel, uint16_t session);
 int bt_sess_get(const struct bt_maps *m, uint16_t tunnel, uint16_t session,
 		struct l2tpx_session *v);
