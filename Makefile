@@ -112,10 +112,11 @@ $(BUILD)/bench/state_cost: bench/state_cost.c $(LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
-$(BUILD)/bench/%: bench/%.c $(SKELS) include/l2tpx.h
+# prog_cost installs sessions as dp does (dp_fast_put): it links the library too.
+$(BUILD)/bench/%: bench/%.c $(SKELS) include/l2tpx.h $(LIB)
 	$(call msg,BENCH,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(PKG_LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
 # bench_xdp.bpf.c includes l2tp_xdp.bpf.c: rebuild it when that changes.
 $(BUILD)/bpf/bench_xdp.bpf.o: bpf/l2tp_xdp.bpf.c

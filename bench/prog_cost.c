@@ -35,6 +35,7 @@
 #include <bpf/libbpf.h>
 
 #include "l2tpx.h"
+#include "dp.h"
 #include "xdp_noop.skel.h"
 #include "l2tp_xdp.skel.h"
 #include "l2tp_tc.skel.h"
@@ -457,6 +458,8 @@ static void maps_fill(struct objs *o, int if_up, int if_core)
 	int dst4_fd = bpf_map__fd(o->xdp->maps.l2tpx_dst4);
 	int dst6_fd = bpf_map__fd(o->xdp->maps.l2tpx_dst6);
 	int tx_fd = bpf_map__fd(o->xdp->maps.l2tpx_txports);
+	int fast_fd = bpf_map__fd(o->xdp->maps.l2tpx_fast);
+	__u32 fast_mask = bpf_map__max_entries(o->xdp->maps.l2tpx_fast) - 1;
 	int ports[2] = { if_up, if_core };
 	size_t i;
 
@@ -484,10 +487,13 @@ static void maps_fill(struct objs *o, int if_up, int if_core)
 		v.peer_tunnel_id = htons(10 + i);
 		v.peer_session_id = htons(20 + i);
 		v.flags = b->flags;
-		v.stats_idx = i;
+		v.stats_idx = i * libbpf_num_possible_cpus();	/* as dp gives it */
 		v.mtu = 1500;
+		/* The map and the fast copy, as dp installs a session. */
 		if (bpf_map_update_elem(sess_fd, &k, &v, 0))
 			die("sessions: %s", strerror(errno));
+		if (dp_fast_put(fast_fd, fast_mask, &k, &v))
+			die("fast copy of session %zu", i);
 		addr(AF_INET, b->sub, &a4);
 		if (bpf_map_update_elem(dst4_fd, &a4, &d, 0))
 			die("dst4: %s", strerror(errno));

@@ -85,7 +85,7 @@ struct l2tpx_session {
 	__be16 peer_tunnel_id;		/* ids the peer gave: go into our headers */
 	__be16 peer_session_id;
 	__u32 flags;			/* L2TPX_SF_* */
-	__u32 stats_idx;		/* slot in l2tpx_sstats */
+	__u32 stats_idx;		/* first of its l2tpx_sstats entries */
 	__u16 mtu;			/* largest outer IP packet toward the peer */
 	__u16 mss;			/* TCP MSS clamp, 0 = off */
 	__u32 tx_ns;			/* next Ns for sequenced sessions (atomic) */
@@ -142,7 +142,11 @@ struct l2tpx_lpm6_key {
 	__u8 addr[16];
 };
 
-/* l2tpx_sstats value (per CPU, indexed by l2tpx_session.stats_idx). */
+/* l2tpx_sstats value: a session's counters on one CPU, at entry
+ * stats_idx + CPU (dp gives each session possible-CPUs entries in a row).
+ * A plain array, not a per-CPU one: its entry is one address computed from
+ * the session, where a per-CPU array first loads a pointer per entry, a
+ * second memory access per packet once sessions outgrow the caches. */
 struct l2tpx_sess_stats {
 	__u64 rx_packets;	/* decapsulated (peer -> us) */
 	__u64 rx_bytes;		/* inner IP bytes */
@@ -150,7 +154,9 @@ struct l2tpx_sess_stats {
 	__u64 tx_bytes;		/* inner IP bytes */
 	__u64 rx_drops;		/* wrong peer, spoofed source, malformed inner */
 	__u64 tx_punts;		/* handed to the kernel/slow path instead of encap */
+	__u64 reserved[2];	/* one cache line per entry */
 };
+_Static_assert(sizeof(struct l2tpx_sess_stats) == 64, "l2tpx_sess_stats: one cache line");
 
 /* l2tpx_reasons value (per CPU, indexed by enum l2tpx_reason). */
 struct l2tpx_counter {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -59,6 +60,8 @@ struct dp {
 	int ncpus;
 	__u32 max_sessions;
 	__u32 fast_mask;	/* l2tpx_fast entries - 1 */
+	struct l2tpx_sess_stats *sst;	/* l2tpx_sstats, mapped */
+	size_t sst_len;
 	__u8 *slot_used;	/* stats slot bitmap, built on first use */
 	__u32 slot_next;
 };
@@ -176,11 +179,17 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 		log_warnx("cannot open the BPF objects");
 		goto out;
 	}
+	if ((__u64)max * (__u32)dp->ncpus > UINT32_MAX) {
+		log_warnx("dp: %u sessions x %d CPUs of counters is more than a map holds: "
+			  "lower max-sessions", max, dp->ncpus);
+		err = -E2BIG;
+		goto out;
+	}
 	xs->rodata->l2tp_port = o && o->port ? o->port : L2TPX_DEFAULT_PORT;
 	bpf_map__set_max_entries(xs->maps.l2tpx_sessions, max);
 	bpf_map__set_max_entries(xs->maps.l2tpx_dst4, max);
 	bpf_map__set_max_entries(xs->maps.l2tpx_dst6, max);
-	bpf_map__set_max_entries(xs->maps.l2tpx_sstats, max);
+	bpf_map__set_max_entries(xs->maps.l2tpx_sstats, max * (__u32)dp->ncpus);
 	bpf_map__set_max_entries(xs->maps.l2tpx_fast, l2tpx_fast_entries(max));
 	if (first >= (__u32)dp->ncpus || first >= L2TPX_MAX_CPUS)
 		first = 0;
@@ -297,6 +306,22 @@ static int dp_open_pinned(struct dp *dp)
 	if (bpf_obj_get_info_by_fd(dp->map_fd[M_FAST], &info, &len))
 		return -errno;
 	dp->fast_mask = info.max_entries - 1;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(dp->map_fd[M_SSTATS], &info, &len))
+		return -errno;
+	if (info.max_entries / dp->max_sessions < (__u32)dp->ncpus) {
+		log_warnx("dp: %s holds %u entries, %u sessions x %d CPUs need more: run "
+			  "`l2tpxctl unload` and load again", L2TPX_MAP_SSTATS, info.max_entries,
+			  dp->max_sessions, dp->ncpus);
+		return -EINVAL;
+	}
+	dp->sst_len = (size_t)info.max_entries * sizeof(*dp->sst);
+	dp->sst = mmap(NULL, dp->sst_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       dp->map_fd[M_SSTATS], 0);
+	if (dp->sst == MAP_FAILED) {
+		dp->sst = NULL;
+		return -errno;
+	}
 	return 0;
 }
 
@@ -369,6 +394,8 @@ void dp_close(struct dp *dp)
 	for (i = 0; i < M_MAX; i++)
 		if (dp->map_fd[i] >= 0)
 			close(dp->map_fd[i]);
+	if (dp->sst)
+		munmap(dp->sst, dp->sst_len);
 	free(dp->slot_used);
 	if (dp->own) {
 		for (i = 0; i < DP_OWN_BUCKETS; i++) {
@@ -591,16 +618,20 @@ static int slots_build(struct dp *dp)
 		return -ENOMEM;
 	more = !bpf_map_get_next_key(dp->map_fd[M_SESSIONS], NULL, &k);
 	while (more) {
+		__u32 s;
+
 		if (!bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], &k, &v) &&
-		    v.stats_idx < dp->max_sessions)
-			dp->slot_used[v.stats_idx / 8] |= 1 << (v.stats_idx % 8);
+		    (s = v.stats_idx / dp->ncpus) < dp->max_sessions)
+			dp->slot_used[s / 8] |= 1 << (s % 8);
 		more = !bpf_map_get_next_key(dp->map_fd[M_SESSIONS], &k, &nk);
 		k = nk;
 	}
 	return 0;
 }
 
-static int slot_alloc(struct dp *dp, __u32 *slot)
+/* A free counter slot: *stats_idx is its first l2tpx_sstats entry (slot x
+ * CPUs), and its entries are zeroed. */
+static int slot_alloc(struct dp *dp, __u32 *stats_idx)
 {
 	__u32 i, s;
 
@@ -609,15 +640,18 @@ static int slot_alloc(struct dp *dp, __u32 *slot)
 		if (!(dp->slot_used[s / 8] & (1 << (s % 8)))) {
 			dp->slot_used[s / 8] |= 1 << (s % 8);
 			dp->slot_next = s + 1;
-			*slot = s;
+			*stats_idx = s * dp->ncpus;
+			memset(&dp->sst[*stats_idx], 0, dp->ncpus * sizeof(*dp->sst));
 			return 0;
 		}
 	}
 	return -ENOSPC;
 }
 
-static void slot_free(struct dp *dp, __u32 s)
+static void slot_free(struct dp *dp, __u32 stats_idx)
 {
+	__u32 s = stats_idx / dp->ncpus;
+
 	if (dp->slot_used && s < dp->max_sessions)
 		dp->slot_used[s / 8] &= ~(1 << (s % 8));
 }
@@ -941,7 +975,6 @@ out:
 int dp_session_add(struct dp *dp, const struct l2tpx_sess_key *key,
 		   struct l2tpx_session *val, const struct dp_prefix *pfx, int npfx)
 {
-	struct l2tpx_sess_stats *zero;
 	struct l2tpx_dst dst = { .key = *key };
 	struct l2tpx_session old;
 	char buf[64];
@@ -954,14 +987,7 @@ int dp_session_add(struct dp *dp, const struct l2tpx_sess_key *key,
 		err = slot_alloc(dp, &val->stats_idx);
 	if (err)
 		return err;
-	zero = calloc(dp->ncpus, sizeof(*zero));
-	if (!zero) {
-		slot_free(dp, val->stats_idx);
-		return -ENOMEM;
-	}
-	err = bpf_map_update_elem(dp->map_fd[M_SSTATS], &val->stats_idx, zero, 0) ? -errno : 0;
-	free(zero);
-	if (!err && bpf_map_update_elem(dp->map_fd[M_SESSIONS], key, val, BPF_NOEXIST))
+	if (bpf_map_update_elem(dp->map_fd[M_SESSIONS], key, val, BPF_NOEXIST))
 		err = -errno;
 	if (err) {
 		slot_free(dp, val->stats_idx);
@@ -999,7 +1025,6 @@ int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
 			 __u32 *done)
 {
 	__u8 (*akeys)[16] = NULL;
-	struct l2tpx_sess_stats *zero = NULL;
 	struct l2tpx_session old;
 	struct l2tpx_dst *dsts = NULL;
 	struct l2tpx_fast *fast = NULL;
@@ -1023,12 +1048,11 @@ int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
 	err = slots_build(dp);
 	if (err)
 		return err;
-	zero = calloc((size_t)DP_BATCH * dp->ncpus, sizeof(*zero));
 	slots = calloc(DP_BATCH, sizeof(*slots));
 	dsts = calloc(DP_BATCH, sizeof(*dsts));
 	akeys = calloc(DP_BATCH, sizeof(*akeys));
 	fast = calloc(DP_BATCH, sizeof(*fast));
-	if (!zero || !slots || !dsts || !akeys || !fast) {
+	if (!slots || !dsts || !akeys || !fast) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -1041,14 +1065,12 @@ int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
 					slot_free(dp, vals[b + i].stats_idx);
 				goto out;
 			}
-			slots[i] = vals[b + i].stats_idx;
 		}
-		/* Stats first, then sessions, then addresses: encap never
-		 * finds an address whose session is missing. */
-		err = batch_update(dp->map_fd[M_SSTATS], slots, zero, cnt);
+		/* Stats first (zeroed by slot_alloc), then sessions, then
+		 * addresses: encap never finds an address whose session is
+		 * missing. */
+		err = batch_update(dp->map_fd[M_SESSIONS], &keys[b], &vals[b], cnt);
 		if (!err)
-			err = batch_update(dp->map_fd[M_SESSIONS], &keys[b], &vals[b], cnt);
-		if (!err)	/* slots reused: the stats ones were written */
 			err = fast_put_batch(dp, &keys[b], &vals[b], cnt, slots, fast);
 		if (!err && pfx) {
 			/* One map per batch call: the address keys are split by family. */
@@ -1096,7 +1118,6 @@ out:
 	free(akeys);
 	free(dsts);
 	free(slots);
-	free(zero);
 	return err;
 }
 
@@ -1260,25 +1281,23 @@ int dp_session_set_peer_port(struct dp *dp, const struct l2tpx_sess_key *key, __
 	return 0;
 }
 
+/* A session's counters over all CPUs, read through the mapping. */
 static int sess_stats_sum(struct dp *dp, __u32 idx, struct l2tpx_sess_stats *sum)
 {
-	struct l2tpx_sess_stats *pc = calloc(dp->ncpus, sizeof(*pc));
+	const struct l2tpx_sess_stats *pc = &dp->sst[idx];
 	int i;
 
 	memset(sum, 0, sizeof(*sum));
-	if (!pc)
-		return -ENOMEM;
-	if (!bpf_map_lookup_elem(dp->map_fd[M_SSTATS], &idx, pc)) {
-		for (i = 0; i < dp->ncpus; i++) {
-			sum->rx_packets += pc[i].rx_packets;
-			sum->rx_bytes += pc[i].rx_bytes;
-			sum->tx_packets += pc[i].tx_packets;
-			sum->tx_bytes += pc[i].tx_bytes;
-			sum->rx_drops += pc[i].rx_drops;
-			sum->tx_punts += pc[i].tx_punts;
-		}
+	if ((size_t)idx + dp->ncpus > dp->sst_len / sizeof(*pc))
+		return -ERANGE;
+	for (i = 0; i < dp->ncpus; i++) {
+		sum->rx_packets += pc[i].rx_packets;
+		sum->rx_bytes += pc[i].rx_bytes;
+		sum->tx_packets += pc[i].tx_packets;
+		sum->tx_bytes += pc[i].tx_bytes;
+		sum->rx_drops += pc[i].rx_drops;
+		sum->tx_punts += pc[i].tx_punts;
 	}
-	free(pc);
 	return 0;
 }
 

@@ -76,10 +76,13 @@ struct {
 	__type(value, struct l2tpx_counter);
 } l2tpx_reasons SEC(".maps");
 
-/* session stats slot -> counters, per CPU; slot chosen and zeroed by dp. */
+/* stats_idx + CPU -> a session's counters on that CPU (see struct
+ * l2tpx_sess_stats); sized (max sessions x possible CPUs), handed out and
+ * zeroed by dp, which reads them through a mapping of its own. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, L2TPX_MAX_SESSIONS);
+	__uint(map_flags, BPF_F_MMAPABLE);	/* entries start on a page */
 	__type(key, __u32);
 	__type(value, struct l2tpx_sess_stats);
 } l2tpx_sstats SEC(".maps");

@@ -17,7 +17,7 @@ static __always_inline void count_reason(__u32 reason, __u64 bytes)
 
 static __always_inline struct l2tpx_sess_stats *sess_stats(const struct l2tpx_session *s)
 {
-	__u32 idx = s->stats_idx;
+	__u32 idx = s->stats_idx + bpf_get_smp_processor_id();
 
 	return bpf_map_lookup_elem(&l2tpx_sstats, &idx);
 }

@@ -445,22 +445,35 @@ int bt_reasons_which(const struct bt_counts *b, const struct bt_counts *a)
 	return which;
 }
 
+/* Session idx's entries: idx x CPUs and the CPUs' after it (dp's layout). */
 int bt_sstats_read(int fd, uint32_t idx, struct l2tpx_sess_stats *s)
 {
-	return percpu_sum(fd, idx, sizeof(*s), (uint64_t *)s, sizeof(*s) / 8);
+	uint32_t ncpu = libbpf_num_possible_cpus(), k;
+	struct l2tpx_sess_stats c;
+
+	memset(s, 0, sizeof(*s));
+	for (k = idx * ncpu; k < (idx + 1) * ncpu; k++) {
+		if (bpf_map_lookup_elem(fd, &k, &c))
+			return -1;
+		s->rx_packets += c.rx_packets;
+		s->rx_bytes += c.rx_bytes;
+		s->tx_packets += c.tx_packets;
+		s->tx_bytes += c.tx_bytes;
+		s->rx_drops += c.rx_drops;
+		s->tx_punts += c.tx_punts;
+	}
+	return 0;
 }
 
 int bt_sstats_zero(int fd, uint32_t idx)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	void *buf = calloc((size_t)ncpu, sizeof(struct l2tpx_sess_stats));
-	int err;
+	uint32_t ncpu = libbpf_num_possible_cpus(), k;
+	struct l2tpx_sess_stats zero = { 0 };
 
-	if (!buf)
-		return -1;
-	err = bpf_map_update_elem(fd, &idx, buf, BPF_ANY);
-	free(buf);
-	return err;
+	for (k = idx * ncpu; k < (idx + 1) * ncpu; k++)
+		if (bpf_map_update_elem(fd, &k, &zero, BPF_ANY))
+			return -1;
+	return 0;
 }
 
 bool bt_sstats_moved(const struct l2tpx_sess_stats *b, const struct l2tpx_sess_stats *a,
@@ -473,7 +486,7 @@ bool bt_sstats_moved(const struct l2tpx_sess_stats *b, const struct l2tpx_sess_s
 	bool ok = true;
 	size_t i;
 
-	for (i = 0; i < sizeof(*b) / 8; i++)
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)	/* not the reserved words */
 		if (pa[i] - pb[i] != pd[i]) {
 			fprintf(stderr, "# session %s: +%llu, expected +%llu\n", names[i],
 				(unsigned long long)(pa[i] - pb[i]),
@@ -509,7 +522,7 @@ void bt_sess_value(const struct bt_sess *b, struct l2tpx_session *v)
 	v->peer_tunnel_id = htons(b->peer_tunnel);
 	v->peer_session_id = htons(b->peer_session);
 	v->flags = b->flags | (local.family == AF_INET6 ? L2TPX_SF_IPV6 : 0);
-	v->stats_idx = b->stats_idx;
+	v->stats_idx = b->stats_idx * libbpf_num_possible_cpus();	/* as dp gives it */
 	v->mtu = b->mtu ? b->mtu : 1500;
 	v->mss = b->mss;
 	v->tx_ns = b->tx_ns;
