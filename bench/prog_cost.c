@@ -459,6 +459,8 @@ static void maps_fill(struct objs *o, int if_up, int if_core)
 	int dst6_fd = bpf_map__fd(o->xdp->maps.l2tpx_dst6);
 	int tx_fd = bpf_map__fd(o->xdp->maps.l2tpx_txports);
 	int fast_fd = bpf_map__fd(o->xdp->maps.l2tpx_fast);
+	int fast4_fd = bpf_map__fd(o->xdp->maps.l2tpx_fast4);
+	int fast6_fd = bpf_map__fd(o->xdp->maps.l2tpx_fast6);
 	__u32 fast_mask = bpf_map__max_entries(o->xdp->maps.l2tpx_fast) - 1;
 	int ports[2] = { if_up, if_core };
 	size_t i;
@@ -495,13 +497,15 @@ static void maps_fill(struct objs *o, int if_up, int if_core)
 		if (dp_fast_put(fast_fd, fast_mask, &k, &v))
 			die("fast copy of session %zu", i);
 		addr(AF_INET, b->sub, &a4);
-		if (bpf_map_update_elem(dst4_fd, &a4, &d, 0))
+		if (bpf_map_update_elem(dst4_fd, &a4, &d, 0) ||
+		    dp_fast_addr_put(fast4_fd, fast_mask, AF_INET, &a4, &k))
 			die("dst4: %s", strerror(errno));
 		if (i == S_V4) {
 			struct l2tpx_addr a6;
 
 			addr(AF_INET6, SUB6_TC, a6.a8);
-			if (bpf_map_update_elem(dst6_fd, &a6, &d, 0))
+			if (bpf_map_update_elem(dst6_fd, &a6, &d, 0) ||
+			    dp_fast_addr_put(fast6_fd, fast_mask, AF_INET6, &a6, &k))
 				die("dst6: %s", strerror(errno));
 		}
 	}

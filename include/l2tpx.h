@@ -21,6 +21,8 @@
 /* Map names as they appear pinned under L2TPX_PIN_DIR. */
 #define L2TPX_MAP_SESSIONS	"l2tpx_sessions"
 #define L2TPX_MAP_FAST		"l2tpx_fast"
+#define L2TPX_MAP_FAST4		"l2tpx_fast4"
+#define L2TPX_MAP_FAST6		"l2tpx_fast6"
 #define L2TPX_MAP_DST4		"l2tpx_dst4"
 #define L2TPX_MAP_DST6		"l2tpx_dst6"
 #define L2TPX_MAP_LPM4		"l2tpx_lpm4"
@@ -131,6 +133,31 @@ static inline __u32 l2tpx_fast_entries(__u32 max_sessions)
 struct l2tpx_dst {
 	struct l2tpx_sess_key key;
 };
+
+/* l2tpx_fast4 / l2tpx_fast6 value: a copy of an l2tpx_dst4 / l2tpx_dst6
+ * entry in the slot the address's last 32 bits index (l2tpx_fast_addr_slot,
+ * l2tpx_fast's mask), as l2tpx_fast is for sessions: encap's subscriber
+ * lookup becomes an array read; an address whose slot another holds is found
+ * in the hash.  A pool's addresses are consecutive, so they never share a
+ * slot.  d.key {0, 0} marks a slot empty. */
+struct l2tpx_fast4 {
+	struct l2tpx_dst d;
+	__be32 addr;
+};
+_Static_assert(sizeof(struct l2tpx_fast4) == 8, "l2tpx_fast4 layout");
+
+struct l2tpx_fast6 {
+	struct l2tpx_dst d;
+	__u32 pad[3];
+	struct l2tpx_addr addr;
+};
+_Static_assert(sizeof(struct l2tpx_fast6) == 32, "l2tpx_fast6: half a cache line");
+
+/* The slot of an address whose last 32 bits are low32 (host order). */
+static inline __u32 l2tpx_fast_addr_slot(__u32 low32, __u32 mask)
+{
+	return low32 & mask;
+}
 
 struct l2tpx_lpm4_key {
 	__u32 prefixlen;

@@ -10,7 +10,10 @@
  *   - a dropped copy is no longer used (no-session), and its slot is
  *     free for the session again;
  *   - a refreshed copy (new peer port) takes effect at once: the old port
- *     is dropped as wrong-peer. */
+ *     is dropped as wrong-peer;
+ *   - subscriber addresses have copies too (l2tpx_fast4/6, slot by the
+ *     address's last 32 bits): encap uses them, an address whose slot
+ *     another holds is found in the hash, a dropped copy is not used. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -62,6 +65,8 @@ static int setup(void **state)
 	if (!F.skel)
 		return -1;
 	bpf_map__set_max_entries(F.skel->maps.l2tpx_fast, FAST_ENTRIES);
+	bpf_map__set_max_entries(F.skel->maps.l2tpx_fast4, FAST_ENTRIES);
+	bpf_map__set_max_entries(F.skel->maps.l2tpx_fast6, FAST_ENTRIES);
 	F.skel->rodata->fast_mask = FAST_ENTRIES - 1;
 	if (bt_unpin(F.skel->obj) || l2tp_xdp_bpf__load(F.skel) ||
 	    bt_maps_get(F.skel->obj, &F.maps))
@@ -72,7 +77,9 @@ static int setup(void **state)
 	    bt_txport_put(&F.maps, F.net.if_up) || bt_txport_put(&F.maps, F.net.if_core))
 		return -1;
 	if (bt_sub_put(&F.maps, "198.51.100.71", SA.tunnel, SA.session) ||
-	    bt_sub_put(&F.maps, "198.51.100.72", SB.tunnel, SB.session))
+	    bt_sub_put(&F.maps, "198.51.100.72", SB.tunnel, SB.session) ||
+	    bt_sub_put(&F.maps, "2001:db8:71::5", SA.tunnel, SA.session) ||
+	    bt_sub_put(&F.maps, "2001:db8:72::5", SB.tunnel, SB.session))
 		return -1;
 	if (bt_xdp_init(&F.up, bpf_program__fd(F.skel->progs.l2tpx_uplink)) ||
 	    bt_xdp_init(&F.core, bpf_program__fd(F.skel->progs.l2tpx_core)))
@@ -149,8 +156,7 @@ static bool encap_fwd(const struct bt_sess *s, const char *dst)
 	static struct pkt f, inner, exp;
 	struct l2tpx_sess_stats d = { 0 };
 	struct inner_spec in = {
-		.src = A(BT_COREHOST4), .dst = A(dst), .l4 = IPPROTO_UDP_, .ttl = 64,
-		.payload_len = 32,
+		.dst = A(dst), .l4 = IPPROTO_UDP_, .ttl = 64, .payload_len = 32,
 	};
 	struct eth_spec eth = { 0 };
 	struct bt_expect e = {
@@ -158,11 +164,12 @@ static bool encap_fwd(const struct bt_sess *s, const char *dst)
 		.out = &exp, .sst = &d, .sst_idx = s->stats_idx,
 	};
 
+	in.src = A(in.dst.family == AF_INET6 ? BT_COREHOST6 : BT_COREHOST4);
 	mac_parse(eth.dst, BT_MAC_CORE);
 	mac_parse(eth.src, BT_MAC_COREHOST);
 	inner_build(&inner, &in);
 	pkt_copy(&f, &inner);
-	eth_push(&f, &eth, ETH_P_IP_);
+	eth_push(&f, &eth, in.dst.family == AF_INET6 ? ETH_P_IPV6_ : ETH_P_IP_);
 	bt_encap_expected(s, &inner, 0, true, true, &exp, &e.ip4_id_at);
 	d.tx_packets = 1;
 	d.tx_bytes = inner.len;
@@ -249,6 +256,60 @@ static void refreshed_copy_takes_effect(void **state)
 	assert_true(decap_fwd(&SA));
 }
 
+/* 2001:db8:71::5 (SA) and 2001:db8:72::5 (SB) end alike: SA's copy holds
+ * the slot, SB's address is found in l2tpx_dst6; both encapsulate. */
+static void address_copies(void **state)
+{
+	struct addr a4 = A("198.51.100.71"), a6 = A("2001:db8:71::5"), b6 = A("2001:db8:72::5");
+	struct l2tpx_sess_key ka = key_of(&SA), kb = key_of(&SB);
+	struct l2tpx_fast6 f6;
+	struct l2tpx_fast4 f4;
+	__u32 slot;
+
+	memcpy(&slot, &a4.a[0], 4);
+	slot = l2tpx_fast_addr_slot(ntohl(slot), F.maps.fast_mask);
+	assert_int_equal(bpf_map_lookup_elem(F.maps.fast4, &slot, &f4), 0);
+	assert_memory_equal(&f4.addr, a4.a, 4);
+	assert_memory_equal(&f4.d.key, &ka, sizeof(ka));
+	memcpy(&slot, &a6.a[12], 4);
+	slot = l2tpx_fast_addr_slot(ntohl(slot), F.maps.fast_mask);
+	assert_int_equal(bpf_map_lookup_elem(F.maps.fast6, &slot, &f6), 0);
+	assert_memory_equal(&f6.addr, a6.a, 16);
+	assert_memory_equal(&f6.d.key, &ka, sizeof(ka));
+	assert_int_equal(dp_fast_addr_put(F.maps.fast6, F.maps.fast_mask, AF_INET6, b6.a, &kb),
+			 -EBUSY);
+	assert_true(encap_fwd(&SA, "2001:db8:71::5"));
+	assert_true(encap_fwd(&SB, "2001:db8:72::5"));
+
+	/* Gone from l2tpx_dst4 behind dp's back: the copy still serves. */
+	assert_int_equal(bpf_map_delete_elem(F.maps.dst4, a4.a), 0);
+	assert_true(encap_fwd(&SA, "198.51.100.71"));
+	/* Dropped (and gone): not a subscriber any more; back again. */
+	assert_int_equal(dp_fast_addr_drop(F.maps.fast4, F.maps.fast_mask, AF_INET, a4.a), 0);
+	{
+		static struct pkt f, inner;
+		struct inner_spec in = {
+			.src = A(BT_COREHOST4), .dst = a4, .l4 = IPPROTO_UDP_, .ttl = 64,
+			.payload_len = 32,
+		};
+		struct eth_spec eth = { 0 };
+		struct bt_expect e = {
+			.verdict = XDP_PASS, .reason = L2TPX_R_NO_SUBSCRIBER, .reason_alt = -1,
+			.out = &f, .ip4_id_at = -1,
+		};
+
+		mac_parse(eth.dst, BT_MAC_CORE);
+		mac_parse(eth.src, BT_MAC_COREHOST);
+		inner_build(&inner, &in);
+		pkt_copy(&f, &inner);
+		eth_push(&f, &eth, ETH_P_IP_);
+		assert_true(bt_xdp_check(&F.core, -1, &F.maps, pkt_data(&f), f.len,
+					 (uint32_t)F.net.if_core, &e, NULL));
+	}
+	assert_int_equal(bt_sub_put(&F.maps, "198.51.100.71", SA.tunnel, SA.session), 0);
+	assert_true(encap_fwd(&SA, "198.51.100.71"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +318,7 @@ int main(void)
 		cmocka_unit_test(copy_is_what_the_programs_use),
 		cmocka_unit_test(dropped_copy_is_not_used),
 		cmocka_unit_test(refreshed_copy_takes_effect),
+		cmocka_unit_test(address_copies),
 	};
 
 	return cmocka_run_group_tests_name("fast", tests, setup, teardown);

@@ -32,11 +32,13 @@ enum dp_prog { P_UPLINK, P_CORE, P_BOTH, P_TC, P_MAX };
 static const char *const prog_pin[P_MAX] = { "prog_uplink", "prog_core", "prog_both", "prog_tc" };
 
 enum dp_map {
-	M_SESSIONS, M_DST4, M_DST6, M_LPM4, M_LPM6, M_REASONS, M_SSTATS, M_TXPORTS, M_FAST, M_MAX
+	M_SESSIONS, M_DST4, M_DST6, M_LPM4, M_LPM6, M_REASONS, M_SSTATS, M_TXPORTS, M_FAST,
+	M_FAST4, M_FAST6, M_MAX
 };
 static const char *const map_pin[M_MAX] = {
 	L2TPX_MAP_SESSIONS, L2TPX_MAP_DST4, L2TPX_MAP_DST6, L2TPX_MAP_LPM4, L2TPX_MAP_LPM6,
 	L2TPX_MAP_REASONS,  L2TPX_MAP_SSTATS, L2TPX_MAP_TXPORTS, L2TPX_MAP_FAST,
+	L2TPX_MAP_FAST4,    L2TPX_MAP_FAST6,
 };
 
 /* The addresses this handle gave a session (dp_session_add, dp_prefix_add),
@@ -191,6 +193,8 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	bpf_map__set_max_entries(xs->maps.l2tpx_dst6, max);
 	bpf_map__set_max_entries(xs->maps.l2tpx_sstats, max * (__u32)dp->ncpus);
 	bpf_map__set_max_entries(xs->maps.l2tpx_fast, l2tpx_fast_entries(max));
+	bpf_map__set_max_entries(xs->maps.l2tpx_fast4, l2tpx_fast_entries(max));
+	bpf_map__set_max_entries(xs->maps.l2tpx_fast6, l2tpx_fast_entries(max));
 	if (first >= (__u32)dp->ncpus || first >= L2TPX_MAX_CPUS)
 		first = 0;
 	if (spread > (__u32)dp->ncpus - first)
@@ -686,12 +690,17 @@ static int prefix_map(const struct dp_prefix *p, void *key, size_t *klen)
 	return M_LPM6;
 }
 
+static void fast_addr(struct dp *dp, const struct dp_prefix *p,
+		      const struct l2tpx_sess_key *key);
+
+/* An address or prefix out of the maps, its fast copy first. */
 static int prefix_del(struct dp *dp, const struct dp_prefix *p)
 {
 	__u8 key[sizeof(struct l2tpx_lpm6_key)];
 	size_t klen;
 	int m = prefix_map(p, key, &klen);
 
+	fast_addr(dp, p, NULL);
 	return bpf_map_delete_elem(dp->map_fd[m], key) ? -errno : 0;
 }
 
@@ -814,6 +823,31 @@ static __u32 fast_slot(__u32 mask, const struct l2tpx_sess_key *key)
 	return l2tpx_fast_slot(ntohs(key->tunnel_id), ntohs(key->session_id), mask);
 }
 
+/* Write a fast copy (struct l2tpx_fast / _fast4 / _fast6: the session key
+ * first, {0, 0} for an empty slot) into slot of array fd.  An array write
+ * is a plain copy that XDP may read half-done, so it takes two: the value
+ * under the empty key (XDP meanwhile goes to the hash maps, already
+ * written), then the same bytes with the key. */
+static int slot_publish(int fd, __u32 slot, void *val)
+{
+	__u32 key;
+
+	memcpy(&key, val, sizeof(key));
+	memset(val, 0, sizeof(key));
+	if (bpf_map_update_elem(fd, &slot, val, 0))
+		return -errno;
+	memcpy(val, &key, sizeof(key));
+	return bpf_map_update_elem(fd, &slot, val, 0) ? -errno : 0;
+}
+
+/* Empty slot, whose current value is cur: one write of the key alone
+ * changing, so XDP sees the copy or an empty slot. */
+static int slot_empty(int fd, __u32 slot, void *cur)
+{
+	memset(cur, 0, sizeof(struct l2tpx_sess_key));
+	return bpf_map_update_elem(fd, &slot, cur, 0) ? -errno : 0;
+}
+
 /* The copy of session key to write into its slot, in *f: 0, or -EBUSY when
  * another session holds the slot (this one is then found in l2tpx_sessions). */
 static int fast_prepare(int fd, const struct l2tpx_sess_key *key,
@@ -826,6 +860,7 @@ static int fast_prepare(int fd, const struct l2tpx_sess_key *key,
 	if (key_u32(&cur.key) && !key_eq(&cur.key, key))
 		return -EBUSY;
 	memset(f, 0, sizeof(*f));
+	f->key = *key;
 	f->s = *val;
 	return 0;
 }
@@ -843,10 +878,6 @@ int dp_fast_get(int fd, __u32 mask, const struct l2tpx_sess_key *key, struct l2t
 	return 0;
 }
 
-/* Put or refresh the copy of a session already in l2tpx_sessions.  An array
- * write is a plain copy that XDP may read half-done, so it takes two: the
- * value under the empty key first (XDP meanwhile finds the session in
- * l2tpx_sessions), then the same bytes with the key. */
 int dp_fast_put(int fd, __u32 mask, const struct l2tpx_sess_key *key,
 		const struct l2tpx_session *val)
 {
@@ -854,12 +885,7 @@ int dp_fast_put(int fd, __u32 mask, const struct l2tpx_sess_key *key,
 	struct l2tpx_fast f;
 	int err = fast_prepare(fd, key, val, slot, &f);
 
-	if (err)
-		return err;
-	if (bpf_map_update_elem(fd, &slot, &f, 0))
-		return -errno;
-	f.key = *key;
-	return bpf_map_update_elem(fd, &slot, &f, 0) ? -errno : 0;
+	return err ? err : slot_publish(fd, slot, &f);
 }
 
 static void fast_put(struct dp *dp, const struct l2tpx_sess_key *key,
@@ -872,9 +898,6 @@ static void fast_put(struct dp *dp, const struct l2tpx_sess_key *key,
 			  ntohs(key->session_id), strerror(-err));
 }
 
-/* Empty the slot of session key if it holds that session; called before
- * the session leaves l2tpx_sessions.  One write of the key alone changing:
- * XDP sees the copy or an empty slot. */
 int dp_fast_drop(int fd, __u32 mask, const struct l2tpx_sess_key *key)
 {
 	__u32 slot = fast_slot(mask, key);
@@ -882,10 +905,7 @@ int dp_fast_drop(int fd, __u32 mask, const struct l2tpx_sess_key *key)
 
 	if (bpf_map_lookup_elem(fd, &slot, &f))
 		return -errno;
-	if (!key_eq(&f.key, key))
-		return 0;
-	memset(&f.key, 0, sizeof(f.key));
-	return bpf_map_update_elem(fd, &slot, &f, 0) ? -errno : 0;
+	return key_eq(&f.key, key) ? slot_empty(fd, slot, &f) : 0;
 }
 
 static void fast_drop(struct dp *dp, const struct l2tpx_sess_key *key)
@@ -907,68 +927,163 @@ static int fast_put_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
 
 	for (i = 0; i < n; i++) {
 		slots[k] = fast_slot(dp->fast_mask, &keys[i]);
-		if (!fast_prepare(dp->map_fd[M_FAST], &keys[i], &vals[i], slots[k], &buf[k])) {
-			buf[k].pad = i;		/* which session; cleared below */
+		if (!fast_prepare(dp->map_fd[M_FAST], &keys[i], &vals[i], slots[k], &buf[k]))
 			k++;
-		}
 	}
 	if (!k)
 		return 0;
+	/* slot_publish's two steps, each as one batch. */
+	for (i = 0; i < k; i++) {
+		buf[i].pad = key_u32(&buf[i].key);
+		memset(&buf[i].key, 0, sizeof(buf[i].key));
+	}
 	err = batch_update(dp->map_fd[M_FAST], slots, buf, k);
 	for (i = 0; i < k && !err; i++) {
-		buf[i].key = keys[buf[i].pad];
+		memcpy(&buf[i].key, &buf[i].pad, sizeof(buf[i].key));
 		buf[i].pad = 0;
 	}
 	return err ? err : batch_update(dp->map_fd[M_FAST], slots, buf, k);
 }
 
-int dp_fast_audit(struct dp *dp, int (*cb)(__u32 slot, const struct l2tpx_sess_key *key,
-					    bool missing, void *arg),
-		  void *arg)
+/* ---- the fast copies of subscriber addresses (l2tpx_fast4/6) ---------- */
+
+union fast_addr {
+	struct l2tpx_fast4 f4;
+	struct l2tpx_fast6 f6;
+};
+
+/* The slot of addr (4 or 16 bytes by family) and whether cur holds it. */
+static __u32 fast_addr_slot(__u32 mask, int family, const void *addr)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, o);
-	__u32 n = dp->fast_mask + 1, chunk = DP_BATCH, in = 0, out, cnt, i;
-	struct l2tpx_fast *v = calloc(chunk, sizeof(*v));
-	__u32 *slots = calloc(chunk, sizeof(*slots));
+	__u32 low;
+
+	memcpy(&low, (const __u8 *)addr + (family == AF_INET ? 0 : 12), sizeof(low));
+	return l2tpx_fast_addr_slot(ntohl(low), mask);
+}
+
+static bool fast_addr_holds(const union fast_addr *cur, int family, const void *addr)
+{
+	return key_u32(&cur->f4.d.key) &&
+	       (family == AF_INET ? !memcmp(&cur->f4.addr, addr, 4)
+				  : !memcmp(&cur->f6.addr, addr, 16));
+}
+
+int dp_fast_addr_put(int fd, __u32 mask, int family, const void *addr,
+		     const struct l2tpx_sess_key *key)
+{
+	__u32 slot = fast_addr_slot(mask, family, addr);
+	union fast_addr cur, v;
+
+	if (bpf_map_lookup_elem(fd, &slot, &cur))
+		return -errno;
+	if (key_u32(&cur.f4.d.key) && !fast_addr_holds(&cur, family, addr))
+		return -EBUSY;
+	memset(&v, 0, sizeof(v));
+	if (family == AF_INET) {
+		v.f4.d.key = *key;
+		memcpy(&v.f4.addr, addr, 4);
+	} else {
+		v.f6.d.key = *key;
+		memcpy(&v.f6.addr, addr, 16);
+	}
+	return slot_publish(fd, slot, &v);
+}
+
+int dp_fast_addr_drop(int fd, __u32 mask, int family, const void *addr)
+{
+	__u32 slot = fast_addr_slot(mask, family, addr);
+	union fast_addr cur;
+
+	if (bpf_map_lookup_elem(fd, &slot, &cur))
+		return -errno;
+	return fast_addr_holds(&cur, family, addr) ? slot_empty(fd, slot, &cur) : 0;
+}
+
+/* The copy of a host address (/32, /128) in the maps; other prefixes have
+ * none. */
+static void fast_addr(struct dp *dp, const struct dp_prefix *p,
+		      const struct l2tpx_sess_key *key)
+{
+	int m, err;
+
+	if (!(p->family == AF_INET ? p->len == 32 : p->len == 128))
+		return;
+	m = p->family == AF_INET ? M_FAST4 : M_FAST6;
+	err = key ? dp_fast_addr_put(dp->map_fd[m], dp->fast_mask, p->family, p->addr, key)
+		  : dp_fast_addr_drop(dp->map_fd[m], dp->fast_mask, p->family, p->addr);
+	if (err && err != -EBUSY) {
+		char buf[64];
+
+		log_warnx("dp: fast copy of address %s: %s",
+			  prefix_str(p, buf, sizeof(buf)), strerror(-err));
+	}
+}
+
+/* The fast arrays, mapped read-only for an audit. */
+static void *fast_map(struct dp *dp, int m, size_t vsize, size_t *len)
+{
+	void *p;
+
+	*len = (size_t)(dp->fast_mask + 1) * vsize;
+	p = mmap(NULL, *len, PROT_READ, MAP_SHARED, dp->map_fd[m], 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int dp_fast_audit(struct dp *dp, int (*cb)(const char *problem, void *arg), void *arg)
+{
+	const struct l2tpx_fast *fs;
+	const union fast_addr *fa;
 	struct l2tpx_session cur;
-	bool first = true, done = false;
+	struct l2tpx_dst d;
+	char msg[160], buf[64];
+	size_t len;
 	int err = 0;
 
-	if (!v || !slots) {
-		err = -ENOMEM;
-		goto out;
-	}
-	while (!done && !err) {
-		cnt = chunk;
-		if (bpf_map_lookup_batch(dp->map_fd[M_FAST], first ? NULL : &in, &out, slots, v,
-					 &cnt, &o)) {
-			if (errno != ENOENT) {
-				err = -errno;
-				break;
-			}
-			done = true;
-		}
-		first = false;
-		in = out;
-		for (i = 0; i < cnt && !err; i++) {
-			bool missing;
+	fs = fast_map(dp, M_FAST, sizeof(*fs), &len);
+	if (!fs)
+		return -errno;
+	for (__u32 i = 0; i <= dp->fast_mask && !err; i++) {
+		bool missing;
 
-			if (!key_u32(&v[i].key))
+		if (!key_u32(&fs[i].key))
+			continue;
+		missing = bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], &fs[i].key, &cur) != 0;
+		if (!missing) {
+			cur.tx_ns = fs[i].s.tx_ns;	/* XDP's to advance */
+			if (!memcmp(&cur, &fs[i].s, sizeof(cur)))
 				continue;
-			missing = bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], &v[i].key, &cur) != 0;
-			if (!missing) {
-				cur.tx_ns = v[i].s.tx_ns;	/* XDP's to advance */
-				if (!memcmp(&cur, &v[i].s, sizeof(cur)))
-					continue;
-			}
-			err = cb(slots[i], &v[i].key, missing, arg);
 		}
-		if (in >= n - 1)
-			done = true;
+		snprintf(msg, sizeof(msg), "fast slot %u holds session %u/%u, %s", i,
+			 ntohs(fs[i].key.tunnel_id), ntohs(fs[i].key.session_id),
+			 missing ? "which is not in the maps" : "unlike its map entry");
+		err = cb(msg, arg);
 	}
-out:
-	free(slots);
-	free(v);
+	munmap((void *)fs, len);
+	for (int fam = 0; fam < 2 && !err; fam++) {
+		size_t vsize = fam ? sizeof(struct l2tpx_fast6) : sizeof(struct l2tpx_fast4);
+		const __u8 *base = fast_map(dp, fam ? M_FAST6 : M_FAST4, vsize, &len);
+
+		if (!base)
+			return -errno;
+		for (__u32 i = 0; i <= dp->fast_mask && !err; i++) {
+			struct dp_prefix p = { .family = fam ? AF_INET6 : AF_INET,
+					       .len = fam ? 128 : 32 };
+
+			fa = (const union fast_addr *)(base + (size_t)i * vsize);
+			if (!key_u32(&fa->f4.d.key))
+				continue;
+			memcpy(p.addr, fam ? (const void *)&fa->f6.addr : (const void *)&fa->f4.addr,
+			       fam ? 16 : 4);
+			if (!bpf_map_lookup_elem(dp->map_fd[fam ? M_DST6 : M_DST4], p.addr, &d) &&
+			    key_eq(&d.key, &fa->f4.d.key))
+				continue;
+			snprintf(msg, sizeof(msg), "fast slot %u holds address %s of session %u/%u, "
+				 "which the maps do not", i, prefix_str(&p, buf, sizeof(buf)),
+				 ntohs(fa->f4.d.key.tunnel_id), ntohs(fa->f4.d.key.session_id));
+			err = cb(msg, arg);
+		}
+		munmap((void *)base, len);
+	}
 	return err;
 }
 
@@ -999,7 +1114,9 @@ int dp_session_add(struct dp *dp, const struct l2tpx_sess_key *key,
 		size_t klen;
 		int m = prefix_map(&pfx[i], k, &klen);
 
-		if (bpf_map_update_elem(dp->map_fd[m], k, &dst, BPF_NOEXIST)) {
+		if (!bpf_map_update_elem(dp->map_fd[m], k, &dst, BPF_NOEXIST)) {
+			fast_addr(dp, &pfx[i], key);
+		} else {
 			err = -errno;
 			log_warnx("dp: address %s: %s", prefix_str(&pfx[i], buf, sizeof(buf)),
 				  err == -EEXIST ? "already belongs to another session"
@@ -1096,6 +1213,8 @@ int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
 				}
 				err = batch_update(dp->map_fd[m], akeys, dsts, k);
 			}
+			for (i = 0; i < cnt && !err; i++)
+				fast_addr(dp, &pfx[b + i], &keys[b + i]);
 		}
 		if (err) {
 			log_warnx("dp: batch install stopped after %u sessions: %s", *done,
@@ -1133,6 +1252,7 @@ int dp_prefix_add(struct dp *dp, const struct l2tpx_sess_key *key, const struct 
 		return -ENOENT;
 	if (bpf_map_update_elem(dp->map_fd[m], k, &dst, BPF_NOEXIST))
 		return -errno;
+	fast_addr(dp, pfx, key);
 	/* Only sessions this handle knows: a partial list would hide the rest. */
 	if (own_slot(dp, key_u32(key)) && *own_slot(dp, key_u32(key)))
 		own_add(dp, key, pfx);

@@ -70,12 +70,15 @@ int dp_fast_put(int fd, __u32 mask, const struct l2tpx_sess_key *key,
 int dp_fast_drop(int fd, __u32 mask, const struct l2tpx_sess_key *key);
 /* The fast copy of session key: 0, or -ENOENT when its slot holds none. */
 int dp_fast_get(int fd, __u32 mask, const struct l2tpx_sess_key *key, struct l2tpx_session *val);
-/* Fast copies (l2tpx_fast) that disagree with l2tpx_sessions: cb gets the
- * slot, the copy's key, and whether the session is missing from
- * l2tpx_sessions (else its copy differs); a non-zero return stops. */
-int dp_fast_audit(struct dp *dp, int (*cb)(__u32 slot, const struct l2tpx_sess_key *key,
-					    bool missing, void *arg),
-		  void *arg);
+/* The fast copy of a subscriber host address (addr: 4 or 16 bytes by
+ * family) on the map fd of l2tpx_fast4 / l2tpx_fast6, as dp_fast_put and
+ * dp_fast_drop are for sessions (-EBUSY: another address holds the slot). */
+int dp_fast_addr_put(int fd, __u32 mask, int family, const void *addr,
+		     const struct l2tpx_sess_key *key);
+int dp_fast_addr_drop(int fd, __u32 mask, int family, const void *addr);
+/* Fast copies (l2tpx_fast, _fast4, _fast6) that disagree with the maps
+ * they copy: cb gets a sentence saying which; a non-zero return stops. */
+int dp_fast_audit(struct dp *dp, int (*cb)(const char *problem, void *arg), void *arg);
 int dp_session_get(struct dp *dp, const struct l2tpx_sess_key *key, struct l2tpx_session *val);
 /* Rewrite an installed session's peer port (NAT rebinding); its counters,
  * stats slot and addresses stay. */

@@ -141,12 +141,18 @@ static __always_inline int encap_write(void *ip, void *end, struct l2tpx_session
 	return 0;
 }
 
-/* Subscriber lookup: exact host address first, then the framed prefixes. */
+/* Subscriber lookup: the host address's fast copy, the host address, then
+ * the framed prefixes. */
 static __always_inline struct l2tpx_dst *dst_lookup4(__be32 addr)
 {
 	struct l2tpx_lpm4_key k = { .prefixlen = 32, .addr = addr };
-	struct l2tpx_dst *d = bpf_map_lookup_elem(&l2tpx_dst4, &addr);
+	__u32 slot = l2tpx_fast_addr_slot(bpf_ntohl(addr), fast_mask);
+	struct l2tpx_fast4 *f = bpf_map_lookup_elem(&l2tpx_fast4, &slot);
+	struct l2tpx_dst *d;
 
+	if (f && f->addr == addr && *(__u32 *)&f->d.key)
+		return &f->d;
+	d = bpf_map_lookup_elem(&l2tpx_dst4, &addr);
 	return d ? d : bpf_map_lookup_elem(&l2tpx_lpm4, &k);
 }
 
@@ -154,9 +160,17 @@ static __always_inline struct l2tpx_dst *dst_lookup6(const void *addr)
 {
 	struct l2tpx_lpm6_key k = { .prefixlen = 128 };
 	struct l2tpx_addr a;
+	struct l2tpx_fast6 *f;
 	struct l2tpx_dst *d;
+	__u32 slot;
 
 	__builtin_memcpy(&a, addr, 16);
+	slot = l2tpx_fast_addr_slot(bpf_ntohl(a.a32[3]), fast_mask);
+	f = bpf_map_lookup_elem(&l2tpx_fast6, &slot);
+	if (f && *(__u32 *)&f->d.key && f->addr.a32[0] == a.a32[0] &&
+	    f->addr.a32[1] == a.a32[1] && f->addr.a32[2] == a.a32[2] &&
+	    f->addr.a32[3] == a.a32[3])
+		return &f->d;
 	d = bpf_map_lookup_elem(&l2tpx_dst6, &a);
 	if (d)
 		return d;

@@ -31,7 +31,26 @@ struct {
 	__type(value, struct l2tpx_fast);
 } l2tpx_fast SEC(".maps");
 
-/* l2tpx_fast's entries - 1, set by dp before load (the array's size). */
+/* address slot -> copy of the l2tpx_dst4 / l2tpx_dst6 entry of the address
+ * (see struct l2tpx_fast4); written and sized like l2tpx_fast. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, L2TPX_MAX_SESSIONS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct l2tpx_fast4);
+} l2tpx_fast4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, L2TPX_MAX_SESSIONS);
+	__uint(map_flags, BPF_F_MMAPABLE);	/* 32-byte entries never straddle a line */
+	__type(key, __u32);
+	__type(value, struct l2tpx_fast6);
+} l2tpx_fast6 SEC(".maps");
+
+/* l2tpx_fast's entries - 1, set by dp before load (the array's size); the
+ * address copies use it too. */
 const volatile __u32 fast_mask = L2TPX_MAX_SESSIONS - 1;
 
 /* subscriber IPv4 host address -> owning session; written by dp. */

@@ -153,11 +153,13 @@ int bt_maps_get(struct bpf_object *obj, struct bt_maps *m)
 	m->sstats = map_fd(obj, L2TPX_MAP_SSTATS);
 	m->txports = map_fd(obj, L2TPX_MAP_TXPORTS);
 	m->fast = map_fd(obj, L2TPX_MAP_FAST);
+	m->fast4 = map_fd(obj, L2TPX_MAP_FAST4);
+	m->fast6 = map_fd(obj, L2TPX_MAP_FAST6);
 	m->fast_mask = m->fast < 0 ? 0 : bpf_map__max_entries(
 		bpf_object__find_map_by_name(obj, L2TPX_MAP_FAST)) - 1;
 	return (m->sessions < 0 || m->dst4 < 0 || m->dst6 < 0 || m->lpm4 < 0 ||
 		m->lpm6 < 0 || m->reasons < 0 || m->sstats < 0 || m->txports < 0 ||
-		m->fast < 0) ? -1 : 0;
+		m->fast < 0 || m->fast4 < 0 || m->fast6 < 0) ? -1 : 0;
 }
 
 /* ---- the poisoning trampoline, in raw instructions ---- */
@@ -616,8 +618,14 @@ int bt_sub_put(const struct bt_maps *m, const char *cidr, uint16_t tunnel, uint1
 	parse_cidr(cidr, &a, &plen);
 	if (a.family == AF_INET && plen < 0) {
 		err = bpf_map_update_elem(m->dst4, a.a, &d, BPF_ANY);
+		if (!err && (err = dp_fast_addr_put(m->fast4, m->fast_mask, AF_INET, a.a, &d.key)) ==
+				    -EBUSY)
+			err = 0;
 	} else if (a.family == AF_INET6 && plen < 0) {
 		err = bpf_map_update_elem(m->dst6, a.a, &d, BPF_ANY);
+		if (!err && (err = dp_fast_addr_put(m->fast6, m->fast_mask, AF_INET6, a.a, &d.key)) ==
+				    -EBUSY)
+			err = 0;
 	} else if (a.family == AF_INET) {
 		struct l2tpx_lpm4_key k = { .prefixlen = (uint32_t)plen };
 
@@ -641,9 +649,11 @@ int bt_sub_del(const struct bt_maps *m, const char *cidr)
 
 	parse_cidr(cidr, &a, &plen);
 	if (a.family == AF_INET && plen < 0)
-		return bpf_map_delete_elem(m->dst4, a.a);
+		return dp_fast_addr_drop(m->fast4, m->fast_mask, AF_INET, a.a) ?:
+		       bpf_map_delete_elem(m->dst4, a.a);
 	if (a.family == AF_INET6 && plen < 0)
-		return bpf_map_delete_elem(m->dst6, a.a);
+		return dp_fast_addr_drop(m->fast6, m->fast_mask, AF_INET6, a.a) ?:
+		       bpf_map_delete_elem(m->dst6, a.a);
 	if (a.family == AF_INET) {
 		struct l2tpx_lpm4_key k = { .prefixlen = (uint32_t)plen };
 

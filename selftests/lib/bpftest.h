@@ -77,7 +77,7 @@ int bt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 struct bt_maps {
 	int sessions, dst4, dst6, lpm4, lpm6, reasons, sstats, txports;
-	int fast;
+	int fast, fast4, fast6;
 	uint32_t fast_mask;	/* l2tpx_fast entries - 1 (the objects' default) */
 };
 
@@ -180,7 +180,8 @@ int bt_sess_put_hash(const struct bt_maps *m, const struct bt_sess *b);
 int bt_sess_del(const struct bt_maps *m, uint16_t tunnel, uint16_t session);
 int bt_sess_get(const struct bt_maps *m, uint16_t tunnel, uint16_t session,
 		struct l2tpx_session *v);
-/* "a.b.c.d" or "x::y" (exact, dst4/dst6) or with "/len" (lpm4/lpm6). */
+/* "a.b.c.d" or "x::y" (exact, dst4/dst6, with its fast copy as dp puts
+ * it) or with "/len" (lpm4/lpm6). */
 int bt_sub_put(const struct bt_maps *m, const char *cidr, uint16_t tunnel, uint16_t session);
 int bt_sub_del(const struct bt_maps *m, const char *cidr);
 int bt_txport_put(const struct bt_maps *m, int ifindex);
