@@ -228,7 +228,7 @@ for n in $SCALE; do
 	# The pinned maps of this data plane (bpftool map show alone lists every
 	# map of the host, other namespaces' too).
 	mem=0
-	for m in l2tpx_sessions l2tpx_dst4 l2tpx_dst6 l2tpx_sstats; do
+	for m in l2tpx_sessions l2tpx_dst4 l2tpx_dst6 l2tpx_fast l2tpx_fast4 l2tpx_fast6 l2tpx_sstats; do
 		mem=$((mem + $(nsbpf lns bpftool -j map show pinned "/sys/fs/bpf/l2tpx/$m" |
 			"$L2TPX_PY" -c 'import json, sys; print(json.load(sys.stdin).get("bytes_memlock", 0))')))
 	done
@@ -240,7 +240,8 @@ for n in $SCALE; do
 done
 lns_clear
 echo
-echo "Memory: bytes_memlock of l2tpx_sessions, l2tpx_dst4, l2tpx_dst6 and l2tpx_sstats"
+echo "Memory: bytes_memlock of l2tpx_sessions, l2tpx_dst4, l2tpx_dst6, the fast copies"
+echo "(l2tpx_fast, l2tpx_fast4, l2tpx_fast6) and l2tpx_sstats"
 echo "(\`bpftool map show\`, the per-session maps; LPM tries are not preallocated and"
 echo "hold no entries here), all sized by max-sessions (the bench loads with at least"
 echo "65536): bytes per session slot = memlock / max-sessions, what each session of a"
@@ -248,9 +249,10 @@ echo "full data plane costs in kernel memory."
 echo
 echo "Traffic patterns: round-robin (frame i to session i mod N) makes every frame"
 echo "touch another session's map entries: past what the CPU caches hold (about 1,000"
-echo "sessions here), each frame waits on memory for its session, its per-CPU counters"
-echo "and, for encap, its address entry. \"bursts of $BURST\" sends $BURST frames of a"
-echo "session in a row, as a NAPI batch holds several frames of one flow."
+echo "sessions here), each frame waits on memory for its session's fast copy and its"
+echo "counters and, for encap, its address's fast copy (one cache line each, see"
+echo "docs/MAPS.md), with a page walk for each in a VM. \"bursts of $BURST\" sends $BURST"
+echo "frames of a session in a row, as a NAPI batch holds several frames of one flow."
 echo
 
 # ---- 3. spread over CPUs ---------------------------------------------------------

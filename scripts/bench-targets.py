@@ -27,12 +27,14 @@ for r in rows("fwd.dat"):
     dirn, size = name.split("-")
     q = l2 / l3 if l3 else 0
     target(f"{dirn} {size} B: l2tpx ≥ 0.9 × XDP L3 forwarder", f"{q:.2f}", q >= 0.9,
-           "the L2TP/UDP/PPP parse, the session lookup, the per-session and per-reason "
-           "counters and the head adjustment on top of the same FIB lookup, TTL and "
-           "redirect: about 30 ns more per frame (per-program table below: decap and "
-           "encap ≈ FIB reference + 30 ns), against about 130 ns per frame for the whole "
-           "plain path (generator, XDP forwarder, sink) on this VM; figures from a shared "
-           "machine also carry its noise")
+           "the tunnel's own work on top of the FIB lookup, TTL and redirect both do: the "
+           "L2TP/UDP/PPP parse and checks, the session's fast copy, the per-session and "
+           "per-reason counters and the head adjustment, about 25-30 ns per frame "
+           "(per-program table below: decap and encap ≈ FIB reference + 30 ns), against "
+           "about 130 ns per frame for the whole plain path on this VM (generator, XDP "
+           "forwarder, two veths, sink); 0.9 would leave the tunnel 14 ns. The frame "
+           "size is not it: the plain forwarder runs as fast with frames as long as the "
+           "L2TP ones. Figures from a shared machine also carry its noise (about ±3 %)")
     if slow > 0:
         q = l2 / slow
         target(f"{dirn} {size} B: l2tpx ≥ 10 × its slow path", f"{q:.1f}", q >= 10, "")
@@ -47,17 +49,23 @@ if sc:
                 target(f"{n} sessions, {what}: ≥ 0.95 × rate at 1 session", f"{q:.2f}",
                        q >= 0.95,
                        "round-robin over more sessions than the caches hold: every frame "
-                       "misses on its session's hash bucket and element, its per-CPU "
-                       "counter slot and (encap) its address entry, each a DRAM access "
-                       "with a two-level page walk in a VM; bursts of one session hide it")
+                       "misses on its session's fast copy and then on its counters (the "
+                       "copy holds their index), encap first on its address's copy: "
+                       "dependent DRAM accesses, each with a two-level page walk in a VM; "
+                       "bursts of one session hide them")
 sp = rows("spread.dat")
 if len(sp) >= 3:
     q = float(sp[2][2]) / float(sp[0][2])
     target("one tunnel on 2 cores (spread-cpus 2) ≥ 1.7 × one core", f"{q:.2f}", q >= 1.7,
-           "the generator needs a core: on 2 CPUs it shares CPU 0 with the uplink, and "
-           "the cpumap kthreads compete with it and with the rest of the machine; the "
-           "cpumap queue overflows (see loss). Needs ≥ 3 CPUs (generator, RX, decap) to "
-           "measure")
+           "the generator needs a core: on 2 CPUs it shares CPU 0 with the uplink's "
+           "first stage. A perf profile of CPU 1 with all decap moved there (second row) "
+           "shows where its time goes: the first touch of every frame's headers, written "
+           "by CPU 0 (cross-CPU cache transfers, charged to cpu_map_bpf_prog_run_xdp and "
+           "the second stage's parse, about half of CPU 1), the page pool's return path "
+           "and its lock; the decap and FIB work itself is under a tenth. So one frame "
+           "costs CPU 1 about 500 ns and the cpumap queue overflows (see loss). Needs ≥ 3 "
+           "CPUs (generator, RX, decap) to measure what a real NIC's RX queue would "
+           "give")
 for r in rows("ctrl.dat"):
     n, up, down, kib = int(r[0]), float(r[1]), float(r[2]), float(r[3])
     q = n / up if up else 0
