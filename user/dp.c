@@ -62,6 +62,7 @@ struct dp {
 	int ncpus;
 	__u32 max_sessions;
 	__u32 fast_mask;	/* l2tpx_fast entries - 1 */
+	__u32 nslots;		/* counter slots: l2tpx_sstats entries / CPUs */
 	struct l2tpx_sess_stats *sst;	/* l2tpx_sstats, mapped */
 	size_t sst_len;
 	__u8 *slot_used;	/* stats slot bitmap, built on first use */
@@ -181,7 +182,7 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 		log_warnx("cannot open the BPF objects");
 		goto out;
 	}
-	if ((__u64)max * (__u32)dp->ncpus > UINT32_MAX) {
+	if ((__u64)l2tpx_fast_entries(max) * (__u32)dp->ncpus > UINT32_MAX) {
 		log_warnx("dp: %u sessions x %d CPUs of counters is more than a map holds: "
 			  "lower max-sessions", max, dp->ncpus);
 		err = -E2BIG;
@@ -191,7 +192,9 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	bpf_map__set_max_entries(xs->maps.l2tpx_sessions, max);
 	bpf_map__set_max_entries(xs->maps.l2tpx_dst4, max);
 	bpf_map__set_max_entries(xs->maps.l2tpx_dst6, max);
-	bpf_map__set_max_entries(xs->maps.l2tpx_sstats, max * (__u32)dp->ncpus);
+	/* As many counter slots as fast slots: a session's counters can then
+	 * share its copy's slot (see session_lookup in bpf/lib/maps.h). */
+	bpf_map__set_max_entries(xs->maps.l2tpx_sstats, l2tpx_fast_entries(max) * (__u32)dp->ncpus);
 	bpf_map__set_max_entries(xs->maps.l2tpx_fast, l2tpx_fast_entries(max));
 	bpf_map__set_max_entries(xs->maps.l2tpx_fast4, l2tpx_fast_entries(max));
 	bpf_map__set_max_entries(xs->maps.l2tpx_fast6, l2tpx_fast_entries(max));
@@ -222,6 +225,7 @@ static int dp_load(struct dp *dp, const struct dp_opts *o)
 	 * its size across reloads). */
 	xs->rodata->fast_mask = bpf_map__max_entries(xs->maps.l2tpx_fast) - 1;
 	ts->rodata->fast_mask = xs->rodata->fast_mask;
+	xs->rodata->stats_cpus = ts->rodata->stats_cpus = dp->ncpus;
 	err = l2tp_xdp_bpf__load(xs);
 	if (err)
 		goto fail_load;
@@ -313,7 +317,8 @@ static int dp_open_pinned(struct dp *dp)
 	len = sizeof(info);
 	if (bpf_obj_get_info_by_fd(dp->map_fd[M_SSTATS], &info, &len))
 		return -errno;
-	if (info.max_entries / dp->max_sessions < (__u32)dp->ncpus) {
+	dp->nslots = info.max_entries / dp->ncpus;
+	if (dp->nslots < dp->max_sessions) {
 		log_warnx("dp: %s holds %u entries, %u sessions x %d CPUs need more: run "
 			  "`l2tpxctl unload` and load again", L2TPX_MAP_SSTATS, info.max_entries,
 			  dp->max_sessions, dp->ncpus);
@@ -617,7 +622,7 @@ static int slots_build(struct dp *dp)
 
 	if (dp->slot_used)
 		return 0;
-	dp->slot_used = calloc((dp->max_sessions + 7) / 8, 1);
+	dp->slot_used = calloc((dp->nslots + 7) / 8, 1);
 	if (!dp->slot_used)
 		return -ENOMEM;
 	more = !bpf_map_get_next_key(dp->map_fd[M_SESSIONS], NULL, &k);
@@ -625,7 +630,7 @@ static int slots_build(struct dp *dp)
 		__u32 s;
 
 		if (!bpf_map_lookup_elem(dp->map_fd[M_SESSIONS], &k, &v) &&
-		    (s = v.stats_idx / dp->ncpus) < dp->max_sessions)
+		    (s = v.stats_idx / dp->ncpus) < dp->nslots)
 			dp->slot_used[s / 8] |= 1 << (s % 8);
 		more = !bpf_map_get_next_key(dp->map_fd[M_SESSIONS], &k, &nk);
 		k = nk;
@@ -633,30 +638,46 @@ static int slots_build(struct dp *dp)
 	return 0;
 }
 
-/* A free counter slot: *stats_idx is its first l2tpx_sstats entry (slot x
- * CPUs), and its entries are zeroed. */
-static int slot_alloc(struct dp *dp, __u32 *stats_idx)
+static __u32 fast_slot(__u32 mask, const struct l2tpx_sess_key *key)
 {
-	__u32 i, s;
+	return l2tpx_fast_slot(ntohs(key->tunnel_id), ntohs(key->session_id), mask);
+}
 
-	for (i = 0; i < dp->max_sessions; i++) {
-		s = (dp->slot_next + i) % dp->max_sessions;
-		if (!(dp->slot_used[s / 8] & (1 << (s % 8)))) {
-			dp->slot_used[s / 8] |= 1 << (s % 8);
-			dp->slot_next = s + 1;
-			*stats_idx = s * dp->ncpus;
-			memset(&dp->sst[*stats_idx], 0, dp->ncpus * sizeof(*dp->sst));
-			return 0;
+static bool slot_take(struct dp *dp, __u32 s)
+{
+	if (dp->slot_used[s / 8] & (1 << (s % 8)))
+		return false;
+	dp->slot_used[s / 8] |= 1 << (s % 8);
+	return true;
+}
+
+/* A free counter slot, the session's fast slot when it is free: *stats_idx
+ * is its first l2tpx_sstats entry (slot x CPUs), and its entries are
+ * zeroed. */
+static int slot_alloc(struct dp *dp, const struct l2tpx_sess_key *key, __u32 *stats_idx)
+{
+	__u32 i, s = fast_slot(dp->fast_mask, key);
+
+	if (s >= dp->nslots || !slot_take(dp, s)) {
+		for (i = 0; i < dp->nslots; i++) {
+			s = (dp->slot_next + i) % dp->nslots;
+			if (slot_take(dp, s))
+				break;
 		}
+		if (i == dp->nslots)
+			return -ENOSPC;
+		dp->slot_next = s + 1;
 	}
-	return -ENOSPC;
+	*stats_idx = s * dp->ncpus;
+	memset(&dp->sst[*stats_idx], 0, dp->ncpus * sizeof(*dp->sst));
+	return 0;
 }
 
 static void slot_free(struct dp *dp, __u32 stats_idx)
 {
 	__u32 s = stats_idx / dp->ncpus;
 
-	if (dp->slot_used && s < dp->max_sessions)
+	if (dp->slot_used && s < dp->nslots)
 		dp->slot_used[s / 8] &= ~(1 << (s % 8));
 }
 
@@ -816,11 +837,6 @@ static int batch_update(int fd, const void *keys, const void *vals, __u32 n)
 static int key_eq(const struct l2tpx_sess_key *a, const struct l2tpx_sess_key *b)
 {
 	return a->tunnel_id == b->tunnel_id && a->session_id == b->session_id;
-}
-
-static __u32 fast_slot(__u32 mask, const struct l2tpx_sess_key *key)
-{
-	return l2tpx_fast_slot(ntohs(key->tunnel_id), ntohs(key->session_id), mask);
 }
 
 /* Write a fast copy (struct l2tpx_fast / _fast4 / _fast6: the session key
@@ -1099,7 +1115,7 @@ int dp_session_add(struct dp *dp, const struct l2tpx_sess_key *key,
 		return -EEXIST;
 	err = slots_build(dp);
 	if (!err)
-		err = slot_alloc(dp, &val->stats_idx);
+		err = slot_alloc(dp, key, &val->stats_idx);
 	if (err)
 		return err;
 	if (bpf_map_update_elem(dp->map_fd[M_SESSIONS], key, val, BPF_NOEXIST))
@@ -1176,7 +1192,7 @@ int dp_session_add_batch(struct dp *dp, const struct l2tpx_sess_key *keys,
 	for (b = 0; b < n; b += cnt) {
 		cnt = n - b < DP_BATCH ? n - b : DP_BATCH;
 		for (i = 0; i < cnt; i++) {
-			err = slot_alloc(dp, &vals[b + i].stats_idx);
+			err = slot_alloc(dp, &keys[b + i], &vals[b + i].stats_idx);
 			if (err) {
 				while (i--)
 					slot_free(dp, vals[b + i].stats_idx);
