@@ -352,7 +352,8 @@ int l2tpx_decap_tail(struct xdp_md *ctx, struct l2tpx_session *s, __u32 key,
 	eth = data;
 	if ((void *)(eth + 1) > end)
 		return VERDICT(L2TPX_R_ERROR, XDP_DROP);
-	__builtin_memcpy(&orig, eth, sizeof(orig));
+	if (!fwd)	/* the MACs it goes up with */
+		__builtin_memcpy(&orig, eth, 2 * ETH_ALEN);
 	trim = (__s64)(end - data) - (__s64)(inner_off + inner_len);
 	if (trim > 0 && bpf_xdp_adjust_tail(ctx, -trim))
 		return VERDICT(L2TPX_R_ERROR, XDP_DROP);
