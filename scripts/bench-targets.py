@@ -53,9 +53,8 @@ if sc:
                        "together, one cache line each), encap first on its address's "
                        "copy: DRAM accesses that frames of one session in a row share, "
                        "each with a two-level page walk in a VM (the maps are 4 KiB "
-                       "pages: 516 MiB at a million sessions); bursts of one session "
-                       "hide them. Before the fast copies (hash maps, per-CPU counters) "
-                       "the same runs gave 0.32 (decap) and 0.18 (encap)")
+                       "pages, see the memory column); bursts of one session "
+                       "hide them")
 sp = rows("spread.dat")
 if len(sp) >= 3:
     q = float(sp[2][2]) / float(sp[0][2])

@@ -215,11 +215,23 @@ EOF
 - **Scale.** For N sessions the data plane is loaded with max-sessions
   max(N, 65536) and N sessions installed (tunnel 1 + i / 65535, session
   1 + i % 65535, address 2001:db8:100::(i + 1)); 64 B inner, traffic round-robin
-  over all N, so each frame touches another session's map entries.
+  over all N, so each frame touches another session's map entries. The ids are
+  as l2tpxd gives them (a session id no other session has), so every session and
+  address has its fast copy (docs/MAPS.md, "Fast copies").
 - **Spread.** 1000 sessions of one tunnel (one outer 5-tuple, one RX queue), loaded
   without and with `spread-cpus 2`; the generator and the first stage share CPU 0,
   the second stage (decap, FIB, redirect) runs on the CPU each session hashes to.
   Loss is offered − delivered.
+
+## What changed these figures
+
+The same `make bench` before and after the fast copies (2026-11-29 23:28 UTC, hash
+maps and per-CPU counters; 2026-11-30 01:47 UTC, fast copies): decap at a million
+sessions went from 0.32 to 0.87 × the rate at one session, encap from 0.18 to 0.89,
+decap in bursts of 16 from 0.83 to 1.00; forwarding from 0.69-0.78 to 0.75-0.83 ×
+the XDP L3 forwarder. Profiles (`perf record -a` during a run) showed the session
+hash lookup at 8 % of a decap's cycles with one session, and the address hash's
+chain walk at 62 % of an encap's cycles with a million.
 
 ## How the per-program figures are made
 
