@@ -820,8 +820,8 @@ static int prefix_owner(struct dp *dp, const struct dp_prefix *p, __u32 *key)
 
 /* ---- the fast copies (l2tpx_fast, see struct l2tpx_fast) ------------- */
 
-/* Map writes per batch call: bounds the buffers (the per-CPU zeroes are
- * ncpus x 48 bytes per session). */
+/* Map writes per batch call: bounds the buffers (a fast copy is 64 bytes,
+ * an address key 16). */
 #define DP_BATCH	8192
 
 static int batch_update(int fd, const void *keys, const void *vals, __u32 n)
@@ -968,7 +968,7 @@ union fast_addr {
 	struct l2tpx_fast6 f6;
 };
 
-/* The slot of addr (4 or 16 bytes by family) and whether cur holds it. */
+/* The slot of addr (4 or 16 bytes by family). */
 static __u32 fast_addr_slot(__u32 mask, int family, const void *addr)
 {
 	__u32 low;
@@ -977,6 +977,7 @@ static __u32 fast_addr_slot(__u32 mask, int family, const void *addr)
 	return l2tpx_fast_addr_slot(ntohl(low), mask);
 }
 
+/* Whether the copy cur is addr's. */
 static bool fast_addr_holds(const union fast_addr *cur, int family, const void *addr)
 {
 	return key_u32(&cur->f4.d.key) &&

@@ -96,8 +96,8 @@ struct {
 } l2tpx_reasons SEC(".maps");
 
 /* stats_idx + CPU -> a session's counters on that CPU (see struct
- * l2tpx_sess_stats); sized (max sessions x possible CPUs), handed out and
- * zeroed by dp, which reads them through a mapping of its own. */
+ * l2tpx_sess_stats); sized (l2tpx_fast entries x possible CPUs), handed out
+ * and zeroed by dp, which reads them through a mapping of its own. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, L2TPX_MAX_SESSIONS);
