@@ -256,6 +256,20 @@ static void refreshed_copy_takes_effect(void **state)
 	assert_true(decap_fwd(&SA));
 }
 
+/* Ids {0, 0} are an empty slot's key: a data message carrying them finds
+ * no session (passed up), not the empty copy (which would be dropped as
+ * wrong-peer: what the differential fuzzer found). */
+static void empty_slot_is_no_session(void **state)
+{
+	struct bt_sess zero = SA;
+	struct l2tpx_sess_key kz = { 0, 0 };
+	struct l2tpx_session v;
+
+	zero.tunnel = zero.session = 0;
+	assert_true(decap_not(&zero, XDP_PASS, L2TPX_R_NO_SESSION));
+	assert_int_equal(dp_fast_get(F.maps.fast, F.maps.fast_mask, &kz, &v), -ENOENT);
+}
+
 /* 2001:db8:71::5 (SA) and 2001:db8:72::5 (SB) end alike: SA's copy holds
  * the slot, SB's address is found in l2tpx_dst6; both encapsulate. */
 static void address_copies(void **state)
@@ -319,6 +333,7 @@ int main(void)
 		cmocka_unit_test(dropped_copy_is_not_used),
 		cmocka_unit_test(refreshed_copy_takes_effect),
 		cmocka_unit_test(address_copies),
+		cmocka_unit_test(empty_slot_is_no_session),
 	};
 
 	return cmocka_run_group_tests_name("fast", tests, setup, teardown);

@@ -888,7 +888,7 @@ int dp_fast_get(int fd, __u32 mask, const struct l2tpx_sess_key *key, struct l2t
 
 	if (bpf_map_lookup_elem(fd, &slot, &f))
 		return -errno;
-	if (!key_eq(&f.key, key))
+	if (!key_u32(key) || !key_eq(&f.key, key))	/* {0, 0}: an empty slot's */
 		return -ENOENT;
 	*val = f.s;
 	return 0;

@@ -151,7 +151,9 @@ static __always_inline struct l2tpx_session *session_lookup(const struct l2tpx_s
 
 		asm volatile("" : : "r"(v));
 	}
-	if (f && f->key.tunnel_id == key->tunnel_id && f->key.session_id == key->session_id)
+	/* {0, 0} is an empty slot's key, never a session's. */
+	if (f && f->key.tunnel_id == key->tunnel_id && f->key.session_id == key->session_id &&
+	    (key->tunnel_id | key->session_id))
 		return &f->s;
 	return bpf_map_lookup_elem(&l2tpx_sessions, key);
 }
