@@ -279,10 +279,10 @@ ctrl_pcap_check() {
 	# ICMP errors quoting our packets (a peer gone) are not ours to judge.
 	all=$(ctrl_count "$f" 'udp.port == 1701 && !icmp') || return 1
 	l2=$(ctrl_count "$f" 'udp.port == 1701 && !icmp && l2tp.version == 2') || return 1
-	bad=$(ctrl_count "$f" "$CTRL_BAD_FILTER") || return 1
+	bad=$(ctrl_count "$f" "($CTRL_BAD_FILTER) && !icmp") || return 1
 	echo "udp/1701 $all, L2TPv2 $l2, malformed or error $bad"
 	if [ "$bad" != 0 ]; then
-		ctrl_tshark "$f" -Y "$CTRL_BAD_FILTER" -T fields -e frame.number -e ip.src \
+		ctrl_tshark "$f" -Y "($CTRL_BAD_FILTER) && !icmp" -T fields -e frame.number -e ip.src \
 			-e l2tp.avp.message_type -e _ws.expert.message | head -n 10
 	fi
 	[ "$all" -gt 0 ] && [ "$all" = "$l2" ] && [ "$bad" = 0 ]

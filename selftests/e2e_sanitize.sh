@@ -150,7 +150,9 @@ for t in $TESTS; do
 		ok "$t passes on the sanitizer build ($p checks, ${secs}s)"
 	else
 		nok "$t passes on the sanitizer build (exit $rc, $p ok, $f not ok, ${secs}s)"
-		grep '^not ok ' "$d/out.log" | head -n 5 | sed 's/^/# /'
+		# Each failed check with the diagnostics the test printed after it.
+		awk '/^not ok / { n = 8 } n > 0 && (/^not ok / || /^#/) { print "# " $0; n-- }
+		     /^ok / { n = 0 }' "$d/out.log" | head -n 40
 	fi
 	r=$(reports "$d")
 	if [ -z "$r" ]; then
