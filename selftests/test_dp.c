@@ -203,11 +203,86 @@ static void test_dp_delete_paths(void **state)
 	dp_close(dp);
 }
 
+static int audit_cb(const char *problem, void *arg)
+{
+	print_message("# %s\n", problem);
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* The fast copies (l2tpx_fast, _fast4, _fast6) follow the maps through any
+ * sequence of writes: 3,000 random adds (single and batched), deletes, port
+ * changes and address moves from a fixed seed, on ids and addresses chosen
+ * to collide (session ids 1-8 on tunnels 1-6 share 8 slots; 2001:db8:N::5
+ * share one), and the audit finds no copy that disagrees with its map after
+ * any of them. */
+static void test_dp_fast_copies_follow_maps(void **state)
+{
+	struct dp_opts o = { .pin_dir = pins, .max_sessions = 1024 };
+	static const char *const addrs[] = {
+		"198.51.100.5", "198.51.100.6", "198.51.100.7", "2001:db8:1::5",
+		"2001:db8:2::5", "2001:db8:3::6", "203.0.113.0/28", "2001:db8:9::/64",
+	};
+	struct dp_prefix pf[8];
+	struct dp *dp;
+	unsigned int seed = 12345, ops[5] = { 0 };
+	int problems = 0;
+
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(prefix_parse(addrs[i], &pf[i]), 0);
+	assert_int_equal(dp_open(&dp, &o, true), 0);
+	for (int i = 0; i < 3000; i++) {
+		struct l2tpx_sess_key k = key(1 + rand_r(&seed) % 6, 1 + rand_r(&seed) % 8);
+		struct l2tpx_session v = sess();
+		struct dp_prefix *p = &pf[rand_r(&seed) % 8];
+		int op = rand_r(&seed) % 5, err = 0;
+
+		switch (op) {
+		case 0:
+			err = dp_session_add(dp, &k, &v, p, rand_r(&seed) % 2);
+			break;
+		case 1: {
+			struct l2tpx_sess_key bk[2] = { k, key(k.tunnel_id == htons(6) ? 1 : 6, 7) };
+			struct l2tpx_session bv[2] = { sess(), sess() };
+			struct dp_prefix bp[2] = { pf[rand_r(&seed) % 6], pf[rand_r(&seed) % 6] };
+			__u32 done;
+
+			err = dp_session_add_batch(dp, bk, bv, rand_r(&seed) % 2 ? bp : NULL, 2,
+						   &done);
+			break;
+		}
+		case 2:
+			err = dp_session_del(dp, &k);
+			break;
+		case 3:
+			err = dp_session_set_peer_port(dp, &k, htons(1024 + rand_r(&seed) % 4));
+			break;
+		default:
+			err = rand_r(&seed) % 2 ? dp_prefix_add(dp, &k, p) : dp_prefix_del(dp, p);
+			break;
+		}
+		if (!err)
+			ops[op]++;
+		assert_int_equal(dp_fast_audit(dp, audit_cb, &problems), 0);
+		if (problems)
+			fail_msg("after operation %d (kind %d, error %d): %d problems", i, op, err,
+				 problems);
+	}
+	/* Every kind of write happened, not only refusals. */
+	print_message("# writes that took: add %u, batch %u, del %u, port %u, address %u\n",
+		      ops[0], ops[1], ops[2], ops[3], ops[4]);
+	for (int i = 0; i < 5; i++)
+		assert_true(ops[i] > 10);
+	assert_int_equal(dp_unload(dp), 0);
+	dp_close(dp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dp_lifecycle),
 		cmocka_unit_test(test_dp_delete_paths),
+		cmocka_unit_test(test_dp_fast_copies_follow_maps),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
