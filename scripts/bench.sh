@@ -225,13 +225,13 @@ EOF
 
 ## What changed these figures
 
-The same `make bench` before and after the fast copies (2026-11-29 23:28 UTC, hash
-maps and per-CPU counters; 2026-11-30 01:47 UTC, fast copies): decap at a million
-sessions went from 0.32 to 0.87 × the rate at one session, encap from 0.18 to 0.89,
-decap in bursts of 16 from 0.83 to 1.00; forwarding from 0.69-0.78 to 0.75-0.83 ×
-the XDP L3 forwarder. Profiles (`perf record -a` during a run) showed the session
-hash lookup at 8 % of a decap's cycles with one session, and the address hash's
-chain walk at 62 % of an encap's cycles with a million.
+Before the fast copies (hash maps only, per-CPU counters), the same `make bench`
+(2026-11-29 23:28 UTC, commit 732f75a) gave, at a million sessions, decap 0.32 and
+encap 0.18 × the rate at one session and decap in bursts of 16 0.83; forwarding
+0.69-0.78 × the XDP L3 forwarder. Compare the tables above. Profiles (`perf record
+-a` during a run) had shown the session hash lookup at 8 % of a decap's cycles with
+one session, and the address hash's chain walk at 62 % of an encap's cycles with a
+million.
 
 ## How the per-program figures are made
 
