@@ -18,6 +18,7 @@
 #include "l2tp_peer.h"
 #include "pool.h"
 #include "ppp.h"
+#include "state.h"
 
 #define PSID		0x4242		/* the peer's session id */
 #define USER		"alice"
@@ -873,6 +874,43 @@ static void test_lcp_echo_unlimited(void **state)
 		t->f->rd = t->f->nwire = 0;
 	}
 	assert_int_equal(ps_of(t)->echo_dropped, 0);
+}
+
+/* A call resumed after a restart (state file) keeps the Echo-Request limit:
+ * a burst of 100 requests gets the burst of lcp_echo_rate answers, as on a
+ * new call, the rest dropped and counted. */
+static void test_lcp_echo_limited_after_resume(void **state)
+{
+	static const uint8_t req[] = { PEER_MAGIC };
+	struct pt *t = *state;
+	struct fx *f = t->f;
+	struct state snap;
+	unsigned int answered = 0;
+
+	f->conf.lcp_echo_rate = 5;
+	f->conf.lcp_echo_interval = 0;
+	up_to_network(t);
+	ipcp_open(t);
+	expect_quiet(t);
+	assert_int_equal(state_collect(&f->l, &snap), 0);
+	assert_int_equal(snap.ntunnels, 1);
+	assert_int_equal(snap.tunnels[0].nsessions, 1);
+	/* The daemon restarts: its PPP state is gone, the call stays. */
+	ppp_ctx_release(t->ctx, &f->l);
+	ppp_ctx_fini(t->ctx);
+	assert_int_equal(ppp_ctx_init(t->ctx, f->loop, &f->conf, &f->l, NULL, -1), 0);
+	ppp_session_resume(t->ctx, t->s, &snap.tunnels[0].sessions[0].ppp);
+	state_free(&snap);
+	assert_int_equal(ps_of(t)->lcp.state, PPP_OPENED);
+	expect_quiet(t);
+	for (int i = 0; i < 100; i++)
+		send_cp(t, PPP_LCP, ECHO_REQ, (uint8_t)i, req, sizeof(req));
+	for (skip_zlbs(f); f->rd < f->nwire; skip_zlbs(f)) {
+		expect_cp(t, PPP_LCP, ECHO_REP);
+		answered++;
+	}
+	assert_int_equal(answered, 5);
+	assert_int_equal(ps_of(t)->echo_dropped, 95);
 }
 
 static void test_lcp_discard_identification(void **state)
@@ -1824,6 +1862,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lcp_echo_reply, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_echo_flood_limited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_echo_unlimited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lcp_echo_limited_after_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_discard_identification, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_unknown_code, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lcp_protocol_reject, setup, teardown),

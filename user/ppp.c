@@ -1242,6 +1242,25 @@ static bool proxy_lcp(struct ppp_session *ps)
 
 /* ---- the session's life, called by the L2TP layer ---- */
 
+/* The timers, the Echo-Request limit, the three automata and
+ * authentication of a session: the same for a new call and for one resumed
+ * after a restart. */
+static void ps_init_machines(struct ppp_ctx *c, struct ppp_session *ps)
+{
+	struct ppp_auth_conf ac = { .retry_ms = 3000, .max_tries = 10,
+				    .rechallenge_s = c->conf->chap_interval };
+
+	ev_timer_init(&ps->echo_timer, echo_fire, ps);
+	/* A burst of one second's worth, then lcp_echo_rate per second. */
+	tbucket_init(&ps->echo_rx, c->conf->lcp_echo_rate, c->conf->lcp_echo_rate, ev_now(c->loop));
+	ev_timer_init(&ps->close_timer, close_fire, ps);
+	ev_timer_init(&ps->ra_timer, ra_fire, ps);
+	ppp_fsm_init(&ps->lcp, "LCP", PPP_LCP, &lcp_cb, NULL, c->loop, ps);
+	ppp_fsm_init(&ps->ipcp, "IPCP", PPP_IPCP, &ipcp_cb, NULL, c->loop, ps);
+	ppp_fsm_init(&ps->ipv6cp, "IPv6CP", PPP_IPV6CP, &ipv6cp_cb, NULL, c->loop, ps);
+	ppp_auth_init(&ps->auth, &auth_cb, &ac, c->loop, ps);
+}
+
 static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
 {
 	struct ppp_ctx *c = arg;
@@ -1278,20 +1297,7 @@ static void ppp_l2tp_up(struct l2tp_session *ls, void *arg)
 			break;
 		}
 	}
-	ev_timer_init(&ps->echo_timer, echo_fire, ps);
-	/* A burst of one second's worth, then lcp_echo_rate per second. */
-	tbucket_init(&ps->echo_rx, c->conf->lcp_echo_rate, c->conf->lcp_echo_rate, ev_now(c->loop));
-	ev_timer_init(&ps->close_timer, close_fire, ps);
-	ev_timer_init(&ps->ra_timer, ra_fire, ps);
-	ppp_fsm_init(&ps->lcp, "LCP", PPP_LCP, &lcp_cb, NULL, c->loop, ps);
-	ppp_fsm_init(&ps->ipcp, "IPCP", PPP_IPCP, &ipcp_cb, NULL, c->loop, ps);
-	ppp_fsm_init(&ps->ipv6cp, "IPv6CP", PPP_IPV6CP, &ipv6cp_cb, NULL, c->loop, ps);
-	{
-		struct ppp_auth_conf ac = { .retry_ms = 3000, .max_tries = 10,
-					    .rechallenge_s = c->conf->chap_interval };
-
-		ppp_auth_init(&ps->auth, &auth_cb, &ac, c->loop, ps);
-	}
+	ps_init_machines(c, ps);
 	c->nsessions++;
 	ppp_fsm_up(&ps->lcp);
 	if (proxy_lcp(ps) && !ppp_fsm_proxy_open(&ps->lcp))
@@ -1357,18 +1363,7 @@ void ppp_session_resume(struct ppp_ctx *c, struct l2tp_session *ls, const struct
 	memcpy(ps->dns, sp->dns, sizeof(ps->dns));
 	memcpy(ps->our_ifid, sp->our_ifid, 8);
 	memcpy(ps->peer_ifid, sp->peer_ifid, 8);
-	ev_timer_init(&ps->echo_timer, echo_fire, ps);
-	ev_timer_init(&ps->close_timer, close_fire, ps);
-	ev_timer_init(&ps->ra_timer, ra_fire, ps);
-	ppp_fsm_init(&ps->lcp, "LCP", PPP_LCP, &lcp_cb, NULL, c->loop, ps);
-	ppp_fsm_init(&ps->ipcp, "IPCP", PPP_IPCP, &ipcp_cb, NULL, c->loop, ps);
-	ppp_fsm_init(&ps->ipv6cp, "IPv6CP", PPP_IPV6CP, &ipv6cp_cb, NULL, c->loop, ps);
-	{
-		struct ppp_auth_conf ac = { .retry_ms = 3000, .max_tries = 10,
-					    .rechallenge_s = c->conf->chap_interval };
-
-		ppp_auth_init(&ps->auth, &auth_cb, &ac, c->loop, ps);
-	}
+	ps_init_machines(c, ps);
 	/* Authenticated before the restart. */
 	ps->auth.server = !ps->client;
 	ps->auth.method = method_of(ps->client ? ps->peer_auth_proto : ps->auth_proto,
