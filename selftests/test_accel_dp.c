@@ -14,16 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
 #include <unistd.h>
 #include <errno.h>
 #include <arpa/inet.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <linux/l2tp.h>
 #include <cmocka.h>
 
 #include "accel.h"
+#include "bpftest.h"
 #include "dp.h"
 #include "util.h"
 
@@ -32,18 +31,12 @@ static char pins[64];
 
 static int setup(void **state)
 {
-	if (unshare(CLONE_NEWNS | CLONE_NEWNET) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		return -1;
-	if (!mkdtemp(root) || mount("bpf", root, "bpf", 0, NULL))
-		return -1;
-	snprintf(pins, sizeof(pins), "%s/l2tpx", root);
-	return 0;
+	return bt_bpffs_setup(root, pins, sizeof(pins));
 }
 
 static int teardown(void **state)
 {
-	umount(root);
-	rmdir(root);
+	bt_bpffs_done(root);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
+#include <sys/mount.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,22 @@ static int write_sysctl(const char *path, const char *val)
 	n = write(fd, val, strlen(val));
 	close(fd);
 	return n == (ssize_t)strlen(val) ? 0 : -1;
+}
+
+int bt_bpffs_setup(char *root, char *pins, size_t pins_len)
+{
+	if (unshare(CLONE_NEWNS | CLONE_NEWNET) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -1;
+	if (!mkdtemp(root) || mount("bpf", root, "bpf", 0, NULL))
+		return -1;
+	snprintf(pins, pins_len, "%s/l2tpx", root);
+	return 0;
+}
+
+void bt_bpffs_done(const char *root)
+{
+	umount(root);
+	rmdir(root);
 }
 
 int bt_net_setup(struct bt_net *n)

@@ -70,6 +70,13 @@ struct bt_net {
 /* unshare(CLONE_NEWNET) and build the network above; the namespace and all
  * in it vanish with the process, also when a test fails.  0 or -1. */
 int bt_net_setup(struct bt_net *n);
+/* Mount and network namespaces of our own, a bpffs mounted on root (a
+ * mkdtemp template) in them: nothing leaks out, and dp's unload looks at no
+ * interface but ours.  pins gets root/l2tpx, dp's pin directory.  0 or -1;
+ * bt_bpffs_done unmounts and removes root. */
+int bt_bpffs_setup(char *root, char *pins, size_t pins_len);
+void bt_bpffs_done(const char *root);
+
 /* Runs a shell command (inside our namespace); 0 when it exited 0. */
 int bt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
