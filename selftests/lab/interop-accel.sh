@@ -10,27 +10,10 @@
 # entry leaves when the call ends; and ping -f through kernel pppol2tp vs
 # through the fast path is measured (figures in docs/ACCEL.md).
 set -u
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-LABDIR=${LABDIR:-$(cd "$REPO/../shared/lab" 2>/dev/null && pwd)}
-export LAB=${LAB:-/var/tmp/l2tp-lab}
-N=0
-F=0
-ok() { N=$((N + 1)); echo "ok $N - $*"; }
-nok() { N=$((N + 1)); F=$((F + 1)); echo "not ok $N - $*"; }
-check() { local w=$1; shift; if "$@"; then ok "$w"; else nok "$w"; fi; }
-cleanup() { [ -n "$LABDIR" ] && "$LABDIR/cleanup.sh" >/dev/null 2>&1; }
-trap cleanup EXIT
-finish() { echo "1..$N"; [ "$F" -eq 0 ] || { tail -5 /tmp/l2tpx-lab-accel.log | sed 's/^/# /'; exit 1; }; exit 0; }
-
-if [ -z "$LABDIR" ] || [ ! -x "$LABDIR/boot.sh" ]; then
-	nok "the lab (../shared/lab) is where the project expects it"
-	finish
-fi
-if [ ! -e "$LAB/guest.img" ]; then
-	echo "# building the guest image once (about 80 s)"
-	"$LABDIR/build-image.sh" >/tmp/l2tpx-lab-build.log 2>&1 ||
-		{ nok "guest image built (see /tmp/l2tpx-lab-build.log)"; finish; }
-fi
+# shellcheck source-path=SCRIPTDIR source=lab-lib.sh
+. "$(dirname "$0")/lab-lib.sh"
+finish() { lab_finish /tmp/l2tpx-lab-accel.log; }
+lab_ready
 DEBS=$("$REPO/selftests/lab/guest-debs.sh") || { nok "l2tpx's runtime .debs fetched for the guest"; finish; }
 ok "l2tpx's runtime .debs fetched for the guest ($DEBS)"
 

@@ -7,27 +7,9 @@
 # assigned, pings pass, and on the l2tpxd LNS the data plane carry them.
 # The guest image is built once (LAB, default /var/tmp/l2tp-lab) and reused.
 set -u
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-LABDIR=${LABDIR:-$(cd "$REPO/../shared/lab" 2>/dev/null && pwd)}
-export LAB=${LAB:-/var/tmp/l2tp-lab}
-N=0
-F=0
-ok() { N=$((N + 1)); echo "ok $N - $*"; }
-nok() { N=$((N + 1)); F=$((F + 1)); echo "not ok $N - $*"; }
-check() { local w=$1; shift; if "$@"; then ok "$w"; else nok "$w"; fi; }
-cleanup() { [ -n "$LABDIR" ] && "$LABDIR/cleanup.sh" >/dev/null 2>&1; }
-trap cleanup EXIT
-
-if [ -z "$LABDIR" ] || [ ! -x "$LABDIR/boot.sh" ]; then
-	nok "the lab (../shared/lab) is where the project expects it"
-	echo "1..$N"
-	exit 1
-fi
-if [ ! -e "$LAB/guest.img" ]; then
-	echo "# building the guest image once (about 80 s)"
-	"$LABDIR/build-image.sh" >"/tmp/l2tpx-lab-build.log" 2>&1 ||
-		{ nok "guest image built (see /tmp/l2tpx-lab-build.log)"; echo "1..$N"; exit 1; }
-fi
+# shellcheck source-path=SCRIPTDIR source=lab-lib.sh
+. "$(dirname "$0")/lab-lib.sh"
+lab_ready
 
 last_run() { ls -td "$LAB"/runs/"$1"-* 2>/dev/null | head -1; }
 jq_py() { /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $1" "$2" 2>/dev/null; }
@@ -61,8 +43,4 @@ check "guest LNS: l2tpxd's client got an address from the guest's pool" \
 	grep -q "inet 203.0.113.1[0-9]" "$R/l2tpx-lac-addr.txt"
 check "guest LNS: pings over the PPP link passed" grep -q " 0% packet loss" "$R/l2tpx-lac-ping.txt"
 
-echo "1..$N"
-if [ "$F" -ne 0 ]; then
-	for f in /tmp/l2tpx-lab-1.log /tmp/l2tpx-lab-2.log; do tail -5 "$f" | sed 's/^/# /'; done
-	exit 1
-fi
+lab_finish /tmp/l2tpx-lab-1.log /tmp/l2tpx-lab-2.log
