@@ -124,6 +124,12 @@ while IFS= read -r line; do
 	"# "*) echo "$line" ;;
 	esac
 done <"$W/shutdown/out.log"
+left=$(ip netns list | awk -v p="$L2TPX_NS_PREFIX" 'index($1, p) == 1 { print $1 }')
+if [ -z "$left" ]; then
+	ok "shutdown: its namespaces are gone"
+else
+	nok "shutdown: namespaces left behind: $(echo $left)"
+fi
 r=$(reports "$W/shutdown")
 if [ -z "$r" ]; then
 	ok "shutdown: no sanitizer report"
